@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { HealthModule } from '@app/common';
+import {
+  NOTIFICATION_SERVICE_CONFIG,
+  type NotificationServiceConfig,
+} from './config/notification-service.config';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: NotificationServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [() => ({ ...config })],
+        }),
+        HealthModule,
+      ],
+      providers: [{ provide: NOTIFICATION_SERVICE_CONFIG, useValue: config }],
+      exports: [NOTIFICATION_SERVICE_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import {
+  keycloakSettings,
+  validateEnvironment,
+  type KeycloakSettings,
+  type LogLevel,
+} from '@app/common';
+import { NotificationServiceEnvironment } from './notification-service.environment';
+
+export interface NotificationServiceConfig {
+  port: number;
+  logLevel: LogLevel;
+  keycloak: KeycloakSettings & { audience: string };
+  /** Unset: emails are written to the log instead of being sent. */
+  smtpUrl?: string;
+  mailFrom: string;
+}
+
+export const NOTIFICATION_SERVICE_CONFIG = Symbol('NOTIFICATION_SERVICE_CONFIG');
+
+/** Validates the environment; throws ConfigValidationError naming every bad variable. */
+export function loadNotificationServiceConfig(env: NodeJS.ProcessEnv): NotificationServiceConfig {
+  const e = validateEnvironment(NotificationServiceEnvironment, env);
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    keycloak: { ...keycloakSettings(e), audience: e.KEYCLOAK_AUDIENCE },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+  };
+}

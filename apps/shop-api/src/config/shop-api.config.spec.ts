@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigValidationError } from '@app/common';
+import { loadShopApiConfig } from './shop-api.config';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadShopApiConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigValidationError');
+}
+
+describe('shop-api configuration', () => {
+  it('applies the contract defaults and derives the issuer from URL, auth path and realm', () => {
+    const config = loadShopApiConfig({ KEYCLOAK_CLIENT_SECRET: 's3cr3t' });
+    expect(config).toEqual({
+      port: 3000,
+      logLevel: 'info',
+      keycloak: {
+        url: 'http://localhost:8080',
+        realm: 'techstore',
+        authPath: '',
+        issuer: 'http://localhost:8080/realms/techstore',
+        realmUrl: 'http://localhost:8080/realms/techstore',
+        clientId: 'shop-api',
+        credential: { secret: 's3cr3t' },
+      },
+      notificationServiceUrl: 'http://localhost:3001',
+    });
+  });
+
+  it('keeps an explicit issuer apart from the URL used to reach Keycloak (docker compose)', () => {
+    const config = loadShopApiConfig({
+      KEYCLOAK_CLIENT_SECRET: 'x',
+      KEYCLOAK_URL: 'http://keycloak:8080/',
+      KEYCLOAK_AUTH_PATH: '/auth',
+      KEYCLOAK_ISSUER: 'http://localhost:8080/auth/realms/techstore',
+    });
+    expect(config.keycloak.realmUrl).toBe('http://keycloak:8080/auth/realms/techstore');
+    expect(config.keycloak.issuer).toBe('http://localhost:8080/auth/realms/techstore');
+  });
+
+  it('accepts a readable secret file instead of a secret', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'shop-api-')), 'secret');
+    writeFileSync(file, 'from-file\n');
+    expect(loadShopApiConfig({ KEYCLOAK_CLIENT_SECRET_FILE: file }).keycloak.credential).toEqual({
+      secretFile: file,
+    });
+  });
+
+  it.each([
+    [
+      {},
+      'KEYCLOAK_CLIENT_SECRET / KEYCLOAK_CLIENT_SECRET_FILE: exactly one must be set (neither is)',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', KEYCLOAK_CLIENT_SECRET_FILE: '/etc/hostname' },
+      'KEYCLOAK_CLIENT_SECRET / KEYCLOAK_CLIENT_SECRET_FILE: exactly one must be set (both are)',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET_FILE: '/no/such/file' },
+      'KEYCLOAK_CLIENT_SECRET_FILE: the file does not exist or is not readable',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', KEYCLOAK_URL: 'keycloak:8080' },
+      'KEYCLOAK_URL: must be an absolute http(s) URL, e.g. http://localhost:8080',
+    ],
+    [{ KEYCLOAK_CLIENT_SECRET: 'a', PORT: '70000' }, 'PORT: must be between 0 and 65535'],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', KEYCLOAK_AUTH_PATH: 'auth' },
+      expect.stringMatching(/^KEYCLOAK_AUTH_PATH: /),
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', KEYCLOAK_REALM: 'tech store' },
+      expect.stringMatching(/^KEYCLOAK_REALM: /),
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', LOG_LEVEL: 'loud' },
+      expect.stringMatching(/^LOG_LEVEL: must be one of/),
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', NOTIFICATION_SERVICE_URL: 'ftp://x' },
+      expect.stringMatching(/^NOTIFICATION_SERVICE_URL: /),
+    ],
+  ])('rejects %j naming the variable', (env, problem) => {
+    expect(problemsOf(env)).toEqual([problem]);
+  });
+
+  it('lists every problem at once and never echoes a value', () => {
+    const secret = 'do-not-print-me';
+    let message = '';
+    try {
+      loadShopApiConfig({ KEYCLOAK_CLIENT_SECRET: secret, KEYCLOAK_ISSUER: secret, PORT: secret });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/KEYCLOAK_ISSUER/);
+    expect(message).toMatch(/PORT/);
+    expect(message).not.toContain(secret);
+  });
+});

@@ -1,0 +1,56 @@
+import { accessSync, constants } from 'node:fs';
+import {
+  keycloakSettings,
+  validateEnvironment,
+  type KeycloakSettings,
+  type LogLevel,
+} from '@app/common';
+import { ShopApiEnvironment } from './shop-api.environment';
+
+export type ClientCredential = { secret: string } | { secretFile: string };
+
+export interface ShopApiConfig {
+  port: number;
+  logLevel: LogLevel;
+  keycloak: KeycloakSettings & { clientId: string; credential: ClientCredential };
+  notificationServiceUrl: string;
+}
+
+export const SHOP_API_CONFIG = Symbol('SHOP_API_CONFIG');
+
+/** Validates shop-api's environment; throws ConfigValidationError naming every bad variable. */
+export function loadShopApiConfig(env: NodeJS.ProcessEnv): ShopApiConfig {
+  const e = validateEnvironment(ShopApiEnvironment, env, credentialProblems);
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    keycloak: {
+      ...keycloakSettings(e),
+      clientId: e.KEYCLOAK_CLIENT_ID,
+      credential: e.KEYCLOAK_CLIENT_SECRET_FILE
+        ? { secretFile: e.KEYCLOAK_CLIENT_SECRET_FILE }
+        : { secret: e.KEYCLOAK_CLIENT_SECRET as string },
+    },
+    notificationServiceUrl: e.NOTIFICATION_SERVICE_URL,
+  };
+}
+
+function credentialProblems(e: ShopApiEnvironment): string[] {
+  const both =
+    e.KEYCLOAK_CLIENT_SECRET !== undefined && e.KEYCLOAK_CLIENT_SECRET_FILE !== undefined;
+  const none =
+    e.KEYCLOAK_CLIENT_SECRET === undefined && e.KEYCLOAK_CLIENT_SECRET_FILE === undefined;
+  if (both || none) {
+    return [
+      `KEYCLOAK_CLIENT_SECRET / KEYCLOAK_CLIENT_SECRET_FILE: exactly one must be set (${both ? 'both are' : 'neither is'})`,
+    ];
+  }
+  if (e.KEYCLOAK_CLIENT_SECRET_FILE !== undefined) {
+    try {
+      accessSync(e.KEYCLOAK_CLIENT_SECRET_FILE, constants.R_OK);
+    } catch {
+      return ['KEYCLOAK_CLIENT_SECRET_FILE: the file does not exist or is not readable'];
+    }
+  }
+  return [];
+}
