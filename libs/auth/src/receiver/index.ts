@@ -1,0 +1,2 @@
+// Filled by the receiver half (issue #4): the public surface of libs/auth/src/receiver.
+export {};
