@@ -1,4 +1,9 @@
-import type { DynamicModule, INestApplication, LogLevel as NestLogLevel } from '@nestjs/common';
+import {
+  ValidationPipe,
+  type DynamicModule,
+  type INestApplication,
+  type LogLevel as NestLogLevel,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigValidationError } from '../config/config-validation.error';
@@ -31,6 +36,10 @@ export async function createService<C extends { port: number; logLevel: LogLevel
     { logger: NEST_LEVELS[config.logLevel], abortOnError: false },
   );
   app.enableShutdownHooks();
+  // Request bodies are validated against their DTO classes; unknown fields are refused (400).
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   return app;
 }
 
