@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { HealthModule } from '@app/common';
+import { HealthModule, MetricsModule } from '@app/common';
 import {
   NOTIFICATION_SERVICE_CONFIG,
   type NotificationServiceConfig,
@@ -11,6 +11,8 @@ export class AppModule {
   static forRoot(config: NotificationServiceConfig): DynamicModule {
     return {
       module: AppModule,
+      // Global so feature modules can inject the typed configuration.
+      global: true,
       imports: [
         ConfigModule.forRoot({
           isGlobal: true,
@@ -18,6 +20,7 @@ export class AppModule {
           load: [() => ({ ...config })],
         }),
         HealthModule,
+        MetricsModule.forRoot('notification-service'),
       ],
       providers: [{ provide: NOTIFICATION_SERVICE_CONFIG, useValue: config }],
       exports: [NOTIFICATION_SERVICE_CONFIG],

@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/common';
-import { AppModule } from './app.module';
-import { loadNotificationServiceConfig } from './config/notification-service.config';
+import { notificationService } from './notification-service.definition';
 
-void bootstrapService({
-  name: 'notification-service',
-  loadConfig: loadNotificationServiceConfig,
-  appModule: (config) => AppModule.forRoot(config),
-});
+void bootstrapService(notificationService);

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { HealthModule } from '@app/common';
+import { HealthModule, MetricsModule } from '@app/common';
 import { SHOP_API_CONFIG, type ShopApiConfig } from './config/shop-api.config';
 
 @Module({})
@@ -8,6 +8,8 @@ export class AppModule {
   static forRoot(config: ShopApiConfig): DynamicModule {
     return {
       module: AppModule,
+      // Global so feature modules can inject the typed configuration.
+      global: true,
       imports: [
         ConfigModule.forRoot({
           isGlobal: true,
@@ -15,6 +17,7 @@ export class AppModule {
           load: [() => ({ ...config })],
         }),
         HealthModule,
+        MetricsModule.forRoot('shop-api'),
       ],
       providers: [{ provide: SHOP_API_CONFIG, useValue: config }],
       exports: [SHOP_API_CONFIG],

@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/common';
-import { AppModule } from './app.module';
-import { loadShopApiConfig } from './config/shop-api.config';
+import { shopApi } from './shop-api.definition';
 
-void bootstrapService({
-  name: 'shop-api',
-  loadConfig: loadShopApiConfig,
-  appModule: (config) => AppModule.forRoot(config),
-});
+void bootstrapService(shopApi);

@@ -3,4 +3,8 @@ export * from './config/validate-environment';
 export * from './config/base.environment';
 export * from './health/health.constants';
 export * from './health/health.module';
+export * from './logging/json-logger';
+export * from './logging/request-context';
+export * from './metrics/metrics.constants';
+export * from './metrics/metrics.module';
 export * from './bootstrap/bootstrap-service';

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import {
+  Logger,
   ValidationPipe,
   type DynamicModule,
   type INestApplication,
@@ -6,11 +8,18 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigValidationError } from '../config/config-validation.error';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Histogram, type Registry } from 'prom-client';
 import type { LogLevel } from '../config/base.environment';
+import { ConfigValidationError } from '../config/config-validation.error';
+import { JsonLogger } from '../logging/json-logger';
+import { requestContext, requestIdFrom } from '../logging/request-context';
+import { METRICS_REGISTRY } from '../metrics/metrics.constants';
 
 export interface ServiceBootstrap<C extends { port: number; logLevel: LogLevel }> {
   name: string;
+  /** One line for the OpenAPI document. */
+  description: string;
   /** Validates the environment; throws ConfigValidationError naming every bad variable. */
   loadConfig: (env: NodeJS.ProcessEnv) => C;
   appModule: (config: C) => DynamicModule;
@@ -25,22 +34,63 @@ const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
 
-/** Creates the app on the Fastify adapter (see docs/adr/0001) without listening. */
+/**
+ * Creates the app on the Fastify adapter (docs/adr/0001) without listening: JSON logs with a
+ * request id, one log line and one histogram sample per request, DTO validation, OpenAPI at
+ * /docs, and shutdown hooks so SIGTERM drains the server.
+ */
 export async function createService<C extends { port: number; logLevel: LogLevel }>(
   spec: ServiceBootstrap<C>,
   config: C,
-): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    spec.appModule(config),
-    new FastifyAdapter(),
-    { logger: NEST_LEVELS[config.logLevel], abortOnError: false },
-  );
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(spec.appModule(config), adapter, {
+    logger: new JsonLogger(spec.name, NEST_LEVELS[config.logLevel]),
+    abortOnError: false,
+  });
+  instrumentRequests(app);
   app.enableShutdownHooks();
   // Request bodies are validated against their DTO classes; unknown fields are refused (400).
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(spec.name)
+      .setDescription(spec.description)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
   return app;
+}
+
+function instrumentRequests(app: NestFastifyApplication): void {
+  const logger = new Logger('HTTP');
+  const registry = app.get<Registry>(METRICS_REGISTRY, { strict: false });
+  const duration = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP requests served, by route template and status code',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: request.id }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    // The route template, never the raw URL: a query string may carry a token.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    duration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
+    logger.log(`${request.method} ${route} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    done();
+  });
 }
 
 /**
@@ -62,4 +112,5 @@ export async function bootstrapService<C extends { port: number; logLevel: LogLe
   }
   const app = await createService(spec, config);
   await app.listen(config.port, '0.0.0.0');
+  new Logger('Bootstrap').log(`${spec.name} listening on port ${config.port}`);
 }

@@ -1,0 +1,14 @@
+import type { ServiceBootstrap } from '@app/common';
+import { AppModule } from './app.module';
+import {
+  loadNotificationServiceConfig,
+  type NotificationServiceConfig,
+} from './config/notification-service.config';
+
+export const notificationService: ServiceBootstrap<NotificationServiceConfig> = {
+  name: 'notification-service',
+  description:
+    'Sends order emails; accepts only service-account tokens of allowed callers holding notifications:send.',
+  loadConfig: loadNotificationServiceConfig,
+  appModule: (config) => AppModule.forRoot(config),
+};

@@ -1,0 +1,43 @@
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { requestContext } from './request-context';
+
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+const SECRET_KEYS =
+  /^(authorization|password|secret|client_secret|access_token|refresh_token|id_token|token|assertion|client_assertion)$/i;
+
+/**
+ * One JSON object per line with the service name and the current request id. As a last line of
+ * defence it masks anything shaped like a JWT and any field named like a credential, so a
+ * careless `logger.log(response)` cannot leak a token or a secret.
+ */
+export class JsonLogger extends ConsoleLogger {
+  constructor(
+    private readonly service: string,
+    logLevels: LogLevel[],
+  ) {
+    super({ json: true, colors: false, logLevels });
+  }
+
+  protected override getJsonLogObject(
+    message: unknown,
+    options: {
+      context: string;
+      logLevel: LogLevel;
+      writeStreamType?: 'stdout' | 'stderr';
+      errorStack?: unknown;
+    },
+  ) {
+    const requestId = requestContext.getStore()?.requestId;
+    return {
+      ...super.getJsonLogObject(message, options),
+      service: this.service,
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+
+  protected override stringifyReplacer(key: string, value: unknown): unknown {
+    if (SECRET_KEYS.test(key) && value !== undefined && value !== null) return '[redacted]';
+    if (typeof value === 'string') return value.replace(JWT_LIKE, '[redacted-jwt]');
+    return super.stringifyReplacer(key, value);
+  }
+}
