@@ -5,6 +5,7 @@ import {
   NOTIFICATION_SERVICE_CONFIG,
   type NotificationServiceConfig,
 } from './config/notification-service.config';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
         }),
         HealthModule,
         MetricsModule.forRoot('notification-service'),
+        NotificationsModule,
       ],
       providers: [{ provide: NOTIFICATION_SERVICE_CONFIG, useValue: config }],
       exports: [NOTIFICATION_SERVICE_CONFIG],

@@ -1,0 +1,53 @@
+import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { IdempotencyKey } from './idempotency-key.decorator';
+import { NotificationResultDto } from './notification-result.dto';
+import { OrderNotificationDto } from './order-notification.dto';
+import { OrderNotificationService } from './order-notification.service';
+
+/** Works on both HTTP adapters: Fastify's reply and Express's response both have status(). */
+interface StatusSetter {
+  status(code: number): unknown;
+}
+
+@ApiTags('notifications')
+@Controller('api/notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: OrderNotificationService) {}
+
+  @Post('order')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'One email per key (default: the orderId); 1-128 of A-Z a-z 0-9 . _ : -',
+  })
+  @ApiCreatedResponse({ type: NotificationResultDto, description: 'The email was sent' })
+  @ApiOkResponse({
+    type: NotificationResultDto,
+    description: 'Already sent for this key (status "duplicate"); nothing was sent again',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid body or Idempotency-Key; the message names it' })
+  @ApiUnprocessableEntityResponse({
+    description: 'IDEMPOTENCY_KEY_REUSED: the key was used before with a different body',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'MAIL_DELIVERY_FAILED: the mail server failed; retry later with the same key',
+  })
+  async sendOrderEmail(
+    @Body() order: OrderNotificationDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: StatusSetter,
+  ): Promise<NotificationResultDto> {
+    const result = await this.notifications.notify(order, idempotencyKey ?? order.orderId);
+    response.status(result.status === 'sent' ? HttpStatus.CREATED : HttpStatus.OK);
+    return result;
+  }
+}

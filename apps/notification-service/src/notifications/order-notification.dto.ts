@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsNumber,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ORDER_ID_MAX_LENGTH, SAFE_TOKEN, SAFE_TOKEN_CHARACTERS } from './notifications.constants';
+import { OrderItemDto } from './order-item.dto';
+
+/** Body of `POST /api/notifications/order`: the confirmed order to email. */
+export class OrderNotificationDto {
+  @ApiProperty({
+    example: 'ord-3f9c2a',
+    pattern: SAFE_TOKEN.source,
+    maxLength: ORDER_ID_MAX_LENGTH,
+  })
+  @IsString()
+  @Length(1, ORDER_ID_MAX_LENGTH)
+  @Matches(SAFE_TOKEN, { message: `$property must contain only ${SAFE_TOKEN_CHARACTERS}` })
+  orderId!: string;
+
+  @ApiProperty({ example: 'alice@example.com', description: 'Recipient of the email' })
+  @IsEmail({}, { message: '$property must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ type: [OrderItemDto], minItems: 1, maxItems: 50 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemDto)
+  items!: OrderItemDto[];
+
+  @ApiProperty({ example: 99.8, minimum: 0 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  total!: number;
+}

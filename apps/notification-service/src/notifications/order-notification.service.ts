@@ -1,0 +1,77 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  NOTIFICATION_SERVICE_CONFIG,
+  type NotificationServiceConfig,
+} from '../config/notification-service.config';
+import { IdempotencyStore } from './idempotency-store';
+import { MailTransport } from './mail-transport';
+import { IDEMPOTENCY_MAX_KEYS, IDEMPOTENCY_TTL_MS } from './notifications.constants';
+import { MailDeliveryFailedError } from './notifications.errors';
+import type { NotificationResultDto } from './notification-result.dto';
+import { composeOrderEmail } from './order-email';
+import type { OrderNotificationDto } from './order-notification.dto';
+
+/** Sends one order email per idempotency key. */
+@Injectable()
+export class OrderNotificationService {
+  private readonly logger = new Logger(OrderNotificationService.name);
+  private readonly sent = new IdempotencyStore<string>({
+    maxKeys: IDEMPOTENCY_MAX_KEYS,
+    ttlMs: IDEMPOTENCY_TTL_MS,
+  });
+
+  constructor(
+    @Inject(NOTIFICATION_SERVICE_CONFIG) private readonly config: NotificationServiceConfig,
+    private readonly transport: MailTransport,
+  ) {}
+
+  async notify(
+    order: OrderNotificationDto,
+    idempotencyKey: string,
+  ): Promise<NotificationResultDto> {
+    const { value: notificationId, duplicate } = await this.sent.run(
+      idempotencyKey,
+      fingerprint(order),
+      () => this.send(order),
+    );
+    return { notificationId, status: duplicate ? 'duplicate' : 'sent' };
+  }
+
+  private async send(order: OrderNotificationDto): Promise<string> {
+    const notificationId = randomUUID();
+    try {
+      await this.transport.send(composeOrderEmail(order, this.config.mailFrom, notificationId));
+    } catch (error) {
+      this.logger.warn(
+        `Email for order ${order.orderId} not sent (${describe(error)}); the caller may retry`,
+      );
+      throw new MailDeliveryFailedError(error);
+    }
+    this.logger.log(`Email ${notificationId} for order ${order.orderId} sent`);
+    return notificationId;
+  }
+}
+
+/** What makes two requests "the same": every field, in a fixed order. */
+function fingerprint(order: OrderNotificationDto): string {
+  const canonical = JSON.stringify([
+    order.orderId,
+    order.email,
+    order.items.map((item) => [item.sku, item.quantity, item.name ?? null, item.unitPrice ?? null]),
+    order.total,
+  ]);
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/** nodemailer's error code, SMTP reply code and message; none of them holds SMTP_URL. */
+function describe(error: unknown): string {
+  const { code, responseCode, message } = (error ?? {}) as {
+    code?: string;
+    responseCode?: number;
+    message?: string;
+  };
+  return [code, responseCode, message ?? String(error)]
+    .filter((part) => part !== undefined)
+    .join(' ');
+}

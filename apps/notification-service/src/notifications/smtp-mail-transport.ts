@@ -1,0 +1,34 @@
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+import { MailTransport, type OutgoingEmail } from './mail-transport';
+import { SMTP_TIMEOUTS } from './notifications.constants';
+
+/**
+ * Sends through nodemailer's SMTP transport, one connection per email (no pool: nothing stays
+ * open between emails, so a restarted mail server is simply used by the next email).
+ */
+export class SmtpMailTransport extends MailTransport implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Mail');
+  private readonly transporter: Transporter;
+
+  constructor(private readonly smtpUrl: string) {
+    super();
+    this.transporter = createTransport({ ...SMTP_TIMEOUTS, url: smtpUrl });
+  }
+
+  onApplicationBootstrap(): void {
+    // Scheme, host and port only: SMTP_URL may carry a user name and password.
+    const { protocol, host } = new URL(this.smtpUrl);
+    this.logger.log(`Emails are sent through ${protocol}//${host}`);
+  }
+
+  async send(email: OutgoingEmail): Promise<void> {
+    await this.transporter.sendMail({
+      from: email.from,
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      headers: { 'X-Notification-Id': email.notificationId },
+    });
+  }
+}
