@@ -1,0 +1,28 @@
+import { authenticateClient } from './client-authentication';
+import { OAuthError } from './oauth-error';
+import type { EndpointRequest } from './realm-runtime';
+import { activeAccessTokenClaims } from './token-verification';
+
+/**
+ * `POST …/protocol/openid-connect/revoke` (facts §8.2): client authentication as at the token
+ * endpoint; an invalid token is answered 200 (RFC 7009); a valid one may only be revoked by the
+ * client it was issued to ("Unmatching clients"). Revoked tokens turn inactive at introspection.
+ */
+export async function handleRevocation(request: EndpointRequest): Promise<void> {
+  const client = await authenticateClient(request);
+  if (client.bearerOnly)
+    throw new OAuthError(400, 'unauthorized_client', 'Bearer-only not allowed');
+  const names = [...request.form.keys()];
+  if (new Set(names).size !== names.length) {
+    throw new OAuthError(400, 'invalid_request', 'duplicated parameter');
+  }
+  const token = request.form.get('token');
+  if (token === null) throw new OAuthError(400, 'invalid_request', 'Token not provided');
+  const claims = activeAccessTokenClaims(request.runtime, token, request.issuer, request.now);
+  if (!claims) return;
+  if (claims.azp !== client.clientId)
+    throw new OAuthError(400, 'invalid_request', 'Unmatching clients');
+  if (typeof claims.jti === 'string' && typeof claims.exp === 'number') {
+    request.runtime.revokedTokens.set(claims.jti, claims.exp);
+  }
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { authenticateClient } from './client-authentication';
+import { signKeycloakJwt } from './keycloak-jws';
+import { OAuthError } from './oauth-error';
+import type { Client, ClientScope, User } from './realm-model';
+import type { EndpointRequest } from './realm-runtime';
+import {
+  accessTokenClaims,
+  type GrantKind,
+  idTokenClaims,
+  scopeString,
+  type TokenContext,
+} from './token-claims';
+
+/** Grants this server issues tokens for. */
+export const SUPPORTED_GRANTS = ['client_credentials', 'password'] as const;
+
+/** `AccessTokenResponse` members in Keycloak's declared order (facts §1.1). */
+export interface TokenResponseBody {
+  access_token: string;
+  expires_in: number;
+  refresh_expires_in: number;
+  refresh_token?: string;
+  token_type: string;
+  id_token?: string;
+  'not-before-policy': number;
+  session_state?: string;
+  scope: string;
+}
+
+/** Form parameters that appear more than once (Keycloak: 400 "duplicated parameter"). */
+function hasDuplicatedParameter(form: URLSearchParams): boolean {
+  const names = [...form.keys()];
+  return new Set(names).size !== names.length;
+}
+
+/** Default scopes plus the requested optional ones; `invalid_scope` for anything else (facts §2). */
+function resolveScopes(
+  client: Client,
+  requested: string | null,
+): { scopes: ClientScope[]; openid: boolean } {
+  const names = (requested ?? '').split(' ').filter(Boolean);
+  const scopes = [...client.defaultScopes];
+  let openid = false;
+  for (const name of names) {
+    if (name === 'openid') {
+      openid = true;
+      continue;
+    }
+    if (client.defaultScopes.some((scope) => scope.name === name)) continue;
+    const optional = client.optionalScopes.find((scope) => scope.name === name);
+    if (!optional) throw new OAuthError(400, 'invalid_scope', `Invalid scopes: ${requested}`);
+    if (!scopes.includes(optional)) scopes.push(optional);
+  }
+  return { scopes, openid };
+}
+
+function serviceAccountUser(request: EndpointRequest, client: Client): User {
+  if (client.bearerOnly) {
+    throw new OAuthError(
+      401,
+      'unauthorized_client',
+      'Bearer-only client not allowed to retrieve service account',
+    );
+  }
+  if (client.publicClient) {
+    throw new OAuthError(
+      401,
+      'unauthorized_client',
+      'Public client not allowed to retrieve service account',
+    );
+  }
+  if (!client.serviceAccountsEnabled) {
+    throw new OAuthError(
+      401,
+      'unauthorized_client',
+      'Client not enabled to retrieve service account',
+    );
+  }
+  const user = request.runtime.realm.serviceAccounts.get(client.clientId);
+  if (!user) {
+    throw new OAuthError(
+      401,
+      'invalid_request',
+      'The associated service account for the client does not exist',
+    );
+  }
+  if (!user.enabled)
+    throw new OAuthError(401, 'invalid_request', `User '${user.username}' disabled`);
+  return user;
+}
+
+function passwordUser(request: EndpointRequest): User {
+  const { realm } = request.runtime;
+  const username = (request.form.get('username') ?? '').toLowerCase();
+  const password = request.form.get('password');
+  const user = realm.users.find(
+    (candidate) =>
+      candidate.username === username ||
+      (realm.loginWithEmailAllowed && candidate.email === username),
+  );
+  const invalid = new OAuthError(401, 'invalid_grant', 'Invalid user credentials');
+  if (!user || password === null || user.password === undefined || user.password !== password)
+    throw invalid;
+  if (!user.enabled) throw new OAuthError(400, 'invalid_grant', 'Account disabled');
+  if (user.needsSetup) throw new OAuthError(400, 'invalid_grant', 'Account is not fully set up');
+  return user;
+}
+
+function issue(
+  request: EndpointRequest,
+  client: Client,
+  user: User,
+  grant: GrantKind,
+  { scopes, openid }: { scopes: ClientScope[]; openid: boolean },
+): TokenResponseBody {
+  const session =
+    grant === 'client_credentials' ? undefined : { id: randomUUID(), authTime: request.now };
+  const context: TokenContext = {
+    realm: request.runtime.realm,
+    issuer: request.issuer,
+    client,
+    user,
+    grant,
+    scopes,
+    openid,
+    session,
+    clientAddress: request.clientAddress,
+    now: request.now,
+  };
+  const { keys, realm } = request.runtime;
+  const claims = accessTokenClaims(context);
+  const accessToken = signKeycloakJwt(
+    claims,
+    keys.activeSigningKey,
+    client.attributes['access.token.header.type.rfc9068'] === 'true' ? 'at+jwt' : 'JWT',
+  );
+  const exp = claims.exp as number;
+  const idToken = openid
+    ? signKeycloakJwt(idTokenClaims(context, accessToken, exp), keys.activeSigningKey)
+    : undefined;
+  return {
+    access_token: accessToken,
+    expires_in: exp - request.now,
+    refresh_expires_in: 0,
+    token_type:
+      client.attributes['token.response.type.bearer.lower-case'] === 'true' ? 'bearer' : 'Bearer',
+    id_token: idToken,
+    'not-before-policy': realm.notBefore,
+    session_state: session?.id,
+    scope: scopeString(context),
+  };
+}
+
+/**
+ * `POST …/protocol/openid-connect/token` with Keycloak's order of checks (facts §2): realm
+ * enabled, `grant_type`, client authentication, duplicated parameters, bearer-only, then the
+ * grant's own checks.
+ */
+export async function handleTokenRequest(request: EndpointRequest): Promise<TokenResponseBody> {
+  if (!request.runtime.realm.enabled)
+    throw new OAuthError(403, 'access_denied', 'Realm not enabled');
+  const grantType = request.form.get('grant_type');
+  if (grantType === null) {
+    throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type');
+  }
+  if (!(SUPPORTED_GRANTS as readonly string[]).includes(grantType)) {
+    throw new OAuthError(400, 'unsupported_grant_type', 'Unsupported grant_type');
+  }
+  const client = await authenticateClient(request);
+  if (hasDuplicatedParameter(request.form)) {
+    throw new OAuthError(400, 'invalid_request', 'duplicated parameter');
+  }
+  if (client.bearerOnly) throw new OAuthError(400, 'invalid_client', 'Bearer-only not allowed');
+  const requestedScope = request.form.get('scope');
+  if (grantType === 'client_credentials') {
+    const user = serviceAccountUser(request, client);
+    return issue(
+      request,
+      client,
+      user,
+      'client_credentials',
+      resolveScopes(client, requestedScope),
+    );
+  }
+  if (!client.directAccessGrantsEnabled) {
+    throw new OAuthError(400, 'unauthorized_client', 'Client not allowed for direct access grants');
+  }
+  const scopes = resolveScopes(client, requestedScope);
+  return issue(request, client, passwordUser(request), 'password', scopes);
+}
