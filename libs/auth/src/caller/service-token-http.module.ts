@@ -1,0 +1,71 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HttpService } from '@nestjs/axios';
+import axios from 'axios';
+import { attachServiceToken } from './service-token-axios';
+import { getServiceTokenServiceToken } from './service-token.constants';
+import { ServiceTokenConfigError } from './service-token.errors';
+import {
+  SERVICE_TOKEN_HTTP_ASYNC_OPTIONS_TYPE,
+  SERVICE_TOKEN_HTTP_MODULE_OPTIONS,
+  SERVICE_TOKEN_HTTP_OPTIONS_TYPE,
+  ServiceTokenHttpConfigurableModule,
+  type ServiceTokenHttpModuleOptions,
+} from './service-token-http.module-definition';
+import type { ServiceTokenService } from './service-token.service';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * `@nestjs/axios` `HttpService` for one resource server whose requests carry this service's
+ * token (`register({ baseURL })` / `registerAsync({ client?, imports, inject, useFactory })`).
+ * Needs the `ServiceTokenModule` of that client to be visible (global by default).
+ */
+@Module({})
+export class ServiceTokenHttpModule extends ServiceTokenHttpConfigurableModule {
+  static override register(options: typeof SERVICE_TOKEN_HTTP_OPTIONS_TYPE): DynamicModule {
+    return withHttpService(super.register(options), options.client);
+  }
+
+  static override registerAsync(
+    options: typeof SERVICE_TOKEN_HTTP_ASYNC_OPTIONS_TYPE,
+  ): DynamicModule {
+    return withHttpService(super.registerAsync(options), options.client);
+  }
+}
+
+function withHttpService(definition: DynamicModule, client: string | undefined): DynamicModule {
+  return {
+    ...definition,
+    providers: [
+      ...(definition.providers ?? []),
+      {
+        provide: HttpService,
+        useFactory: (options: ServiceTokenHttpModuleOptions, tokens: ServiceTokenService) => {
+          validate(options);
+          const instance = axios.create({
+            ...options.axios,
+            baseURL: options.baseURL,
+            timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+          });
+          return new HttpService(attachServiceToken(instance, tokens));
+        },
+        inject: [SERVICE_TOKEN_HTTP_MODULE_OPTIONS, getServiceTokenServiceToken(client)],
+      },
+    ],
+    exports: [HttpService],
+  };
+}
+
+function validate(options: ServiceTokenHttpModuleOptions): void {
+  const problems: string[] = [];
+  try {
+    if (!/^https?:$/.test(new URL(options?.baseURL).protocol)) throw new TypeError();
+  } catch {
+    problems.push('baseURL: must be an absolute http(s) URL');
+  }
+  const timeout = options?.timeout;
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
+    problems.push('timeout: must be a number of milliseconds > 0');
+  }
+  if (problems.length > 0) throw new ServiceTokenConfigError(problems);
+}
