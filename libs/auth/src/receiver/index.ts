@@ -1,2 +1,17 @@
-// Filled by the receiver half (issue #4): the public surface of libs/auth/src/receiver.
-export {};
+// The receiver half: validates incoming Keycloak access tokens and authorizes routes.
+export * from './access-policy';
+export * from './auth-principal.decorator';
+export * from './authenticated-principal';
+export * from './claim-policy';
+export * from './jwks-key-provider';
+export * from './public.decorator';
+export * from './service-auth.decorator';
+export * from './service-auth.errors';
+export * from './service-auth.events';
+export * from './service-auth.guard';
+export * from './service-auth.health';
+export * from './service-auth.module';
+export * from './service-auth.options';
+export * from './user-auth.decorator';
+export * from './verified-token-cache';
+export { SERVICE_AUTH_OPTIONS } from './service-auth.module-definition';

@@ -1,0 +1,229 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { JwksClient } from 'jwks-rsa';
+import type { ServiceAuthEvents } from './service-auth.events';
+import type { AsymmetricAlgorithm, ResolvedServiceAuthOptions } from './service-auth.options';
+import { InvalidTokenError, KeySetUnavailableError } from './service-auth.errors';
+
+/** One verification key from the JWKS, parsed once into a KeyObject. */
+interface HeldKey {
+  readonly key: KeyObject;
+  /** The JWK's `alg`, when it names one: tokens must then use exactly that algorithm. */
+  readonly alg?: string;
+}
+
+interface KeySet {
+  readonly keys: ReadonlyMap<string, HeldKey>;
+  readonly fingerprint: string;
+  readonly fetchedAt: number;
+}
+
+/** A snapshot for health checks and diagnostics. */
+export interface KeySetStatus {
+  readonly usable: boolean;
+  readonly keys: number;
+  readonly ageSeconds?: number;
+}
+
+/** Fetches the raw `keys` array of a JWKS document. */
+export type JwksFetcher = () => Promise<unknown>;
+
+type ProviderOptions = Pick<
+  ResolvedServiceAuthOptions,
+  | 'jwksUri'
+  | 'jwksTimeoutMs'
+  | 'jwksCacheMaxAgeMs'
+  | 'jwksCooldownMs'
+  | 'jwksMaxStaleMs'
+  | 'algorithms'
+  | 'clock'
+>;
+
+const MIN_RSA_BITS = 2048;
+const CURVES: Record<string, string> = {
+  ES256: 'prime256v1',
+  ES384: 'secp384r1',
+  ES512: 'secp521r1',
+};
+
+/**
+ * Holds the realm's verification keys as parsed KeyObjects and decides when to (re)fetch them.
+ *
+ * - The whole key set is fetched through jwks-rsa (HTTP with a timeout), one request at a time.
+ * - Only `use: "sig"` keys of a type the allowed algorithms need, RSA of at least 2048 bits.
+ * - After `jwksCacheMaxAgeMs` the set is refreshed in the background while the held keys keep
+ *   serving; a fetch triggered by an unknown `kid` or following a failure happens at most once per
+ *   `jwksCooldownMs`, however many requests ask.
+ * - When the endpoint fails, held keys stay in use up to `jwksMaxStaleMs` past their max age; only
+ *   when no usable set is held and none can be fetched does `getKey` throw KeySetUnavailableError.
+ */
+export class JwksKeyProvider {
+  private keySet?: KeySet;
+  private inFlight?: Promise<void>;
+  private lastAttemptAt = Number.NEGATIVE_INFINITY;
+  private readonly changeListeners = new Set<() => void>();
+  private readonly fetchKeys: JwksFetcher;
+
+  constructor(
+    private readonly options: ProviderOptions,
+    private readonly events?: ServiceAuthEvents,
+    fetchKeys?: JwksFetcher,
+  ) {
+    const client = new JwksClient({
+      jwksUri: options.jwksUri,
+      timeout: options.jwksTimeoutMs,
+      cache: false,
+      rateLimit: false,
+    });
+    this.fetchKeys = fetchKeys ?? (() => client.getKeys());
+  }
+
+  /** Called whenever the set of keys actually changes (not on a refresh that returns the same keys). */
+  onKeySetChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * The key for a token's `kid` and `alg`. Synchronous on the common path (key held, set fresh),
+   * a Promise when a fetch must be awaited.
+   */
+  getKey(kid: string, alg: AsymmetricAlgorithm): KeyObject | Promise<KeyObject> {
+    const now = this.options.clock();
+    const set = this.keySet;
+    if (set && this.isUsable(set, now)) {
+      if (now - set.fetchedAt > this.options.jwksCacheMaxAgeMs && this.mayFetch(now)) {
+        this.refresh().catch(() => undefined);
+      }
+      const held = set.keys.get(kid);
+      if (held) return this.checkAlgorithm(held, alg);
+      if (!this.inFlight && !this.mayFetch(now)) throw new InvalidTokenError('kid_unknown');
+    }
+    return this.getKeyAfterFetch(kid, alg);
+  }
+
+  /** Whether a usable key set is held now, or can be fetched now (for readiness checks). */
+  async ensureUsable(): Promise<KeySetStatus> {
+    const now = this.options.clock();
+    if (
+      !(this.keySet && this.isUsable(this.keySet, now)) &&
+      (this.inFlight || this.mayFetch(now))
+    ) {
+      await this.refresh().catch(() => undefined);
+    }
+    return this.status();
+  }
+
+  status(): KeySetStatus {
+    const now = this.options.clock();
+    const set = this.keySet;
+    if (!set) return { usable: false, keys: 0 };
+    return {
+      usable: this.isUsable(set, now),
+      keys: set.keys.size,
+      ageSeconds: Math.floor((now - set.fetchedAt) / 1000),
+    };
+  }
+
+  private async getKeyAfterFetch(kid: string, alg: AsymmetricAlgorithm): Promise<KeyObject> {
+    const now = this.options.clock();
+    let failure: unknown;
+    if (this.inFlight || this.mayFetch(now)) {
+      await this.refresh().catch((error: unknown) => (failure = error));
+    }
+    const set = this.keySet;
+    if (!set || !this.isUsable(set, this.options.clock())) {
+      const retryAt = this.lastAttemptAt + this.options.jwksCooldownMs;
+      throw new KeySetUnavailableError(
+        Math.max(1, Math.ceil((retryAt - this.options.clock()) / 1000)),
+        {
+          cause: failure,
+        },
+      );
+    }
+    const held = set.keys.get(kid);
+    if (!held) throw new InvalidTokenError('kid_unknown');
+    return this.checkAlgorithm(held, alg);
+  }
+
+  private checkAlgorithm(held: HeldKey, alg: AsymmetricAlgorithm): KeyObject {
+    if (held.alg !== undefined && held.alg !== alg) throw new InvalidTokenError('key_mismatch');
+    const type = held.key.asymmetricKeyType;
+    const fits = alg.startsWith('ES')
+      ? type === 'ec' && held.key.asymmetricKeyDetails?.namedCurve === CURVES[alg]
+      : type === 'rsa';
+    if (!fits) throw new InvalidTokenError('key_mismatch');
+    return held.key;
+  }
+
+  private isUsable(set: KeySet, now: number): boolean {
+    return now - set.fetchedAt <= this.options.jwksCacheMaxAgeMs + this.options.jwksMaxStaleMs;
+  }
+
+  private mayFetch(now: number): boolean {
+    return !this.inFlight && now - this.lastAttemptAt >= this.options.jwksCooldownMs;
+  }
+
+  /** One fetch at a time: concurrent callers share the same promise (single flight). */
+  private refresh(): Promise<void> {
+    this.inFlight ??= this.fetchAndReplace().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async fetchAndReplace(): Promise<void> {
+    this.lastAttemptAt = this.options.clock();
+    let keys: Map<string, HeldKey>;
+    try {
+      keys = this.parse(await this.fetchKeys());
+    } catch (error) {
+      this.events?.emit({
+        type: 'jwks_fetch',
+        outcome: 'failure',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+    const fingerprint = [...keys.keys()]
+      .sort()
+      .map(
+        (kid) =>
+          `${kid}:${keys.get(kid)!.key.export({ format: 'der', type: 'spki' }).toString('base64')}`,
+      )
+      .join(',');
+    const changed = fingerprint !== this.keySet?.fingerprint;
+    this.keySet = { keys, fingerprint, fetchedAt: this.options.clock() };
+    this.events?.emit({ type: 'jwks_fetch', outcome: 'success', keys: keys.size, changed });
+    if (changed) this.changeListeners.forEach((listener) => listener());
+  }
+
+  /** Keeps the JWKs this receiver may verify with; throws when none is left. */
+  private parse(jwks: unknown): Map<string, HeldKey> {
+    if (!Array.isArray(jwks)) throw new TypeError('The JWKS document has no "keys" array');
+    const wantRsa = this.options.algorithms.some((alg) => !alg.startsWith('ES'));
+    const wantEc = this.options.algorithms.some((alg) => alg.startsWith('ES'));
+    const keys = new Map<string, HeldKey>();
+    for (const jwk of jwks as Array<Record<string, unknown>>) {
+      if (typeof jwk !== 'object' || jwk === null || jwk.use !== 'sig') continue;
+      if (typeof jwk.kid !== 'string' || jwk.kid === '' || keys.has(jwk.kid)) continue;
+      if (!((jwk.kty === 'RSA' && wantRsa) || (jwk.kty === 'EC' && wantEc))) continue;
+      if (
+        jwk.alg !== undefined &&
+        !(this.options.algorithms as readonly unknown[]).includes(jwk.alg)
+      )
+        continue;
+      let key: KeyObject;
+      try {
+        key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+      } catch {
+        continue;
+      }
+      if (
+        key.asymmetricKeyType === 'rsa' &&
+        (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS
+      )
+        continue;
+      keys.set(jwk.kid, { key, ...(typeof jwk.alg === 'string' && { alg: jwk.alg }) });
+    }
+    if (keys.size === 0) throw new TypeError('The JWKS document holds no usable signing key');
+    return keys;
+  }
+}

@@ -1,0 +1,8 @@
+import { SetMetadata } from '@nestjs/common';
+import type { AccessPolicy } from './access-policy';
+import { ACCESS_POLICY } from './service-auth.constants';
+
+const PUBLIC_POLICY: AccessPolicy = Object.freeze({ kind: 'public' });
+
+/** The route needs no token (health, metrics). Any Authorization header is ignored. */
+export const Public = () => SetMetadata(ACCESS_POLICY, PUBLIC_POLICY);

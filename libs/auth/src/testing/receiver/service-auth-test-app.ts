@@ -1,0 +1,96 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import {
+  AuthPrincipal,
+  Public,
+  ServiceAuth,
+  ServiceAuthModule,
+  UserAuth,
+  type AuthenticatedPrincipal,
+  type ServiceAuthOptions,
+} from '../../receiver';
+
+/** Routes covering each declaration, as notification-service and shop-api use them. */
+@Controller()
+class ProbeController {
+  @Get('notify')
+  @ServiceAuth({ clients: ['shop-api'], roles: ['notifications:send'] })
+  notify(@AuthPrincipal() principal: AuthenticatedPrincipal) {
+    return principal;
+  }
+
+  @Post('notify')
+  @HttpCode(201)
+  @ServiceAuth({ clients: ['shop-api'], roles: ['notifications:send'] })
+  notifyPost(@Body() body: unknown) {
+    return { received: typeof body };
+  }
+
+  @Get('service')
+  @ServiceAuth()
+  anyService(@AuthPrincipal() principal: AuthenticatedPrincipal) {
+    return principal;
+  }
+
+  @Get('checkout')
+  @UserAuth({ roles: ['realm:customer'] })
+  checkout(@AuthPrincipal() principal: AuthenticatedPrincipal) {
+    return principal;
+  }
+
+  @Get('open')
+  @Public()
+  open() {
+    return { open: true };
+  }
+
+  @Get('undeclared')
+  undeclared() {
+    return { reached: true };
+  }
+}
+
+export type TestAdapter = 'express' | 'fastify';
+export type Registration = 'forRoot' | 'forRootAsync';
+
+/** Registers ServiceAuthModule one way or the other (both must behave the same). */
+export function serviceAuthImport(registration: Registration, options: ServiceAuthOptions) {
+  return registration === 'forRoot'
+    ? ServiceAuthModule.forRoot(options)
+    : ServiceAuthModule.forRootAsync({ useFactory: () => Promise.resolve(options) });
+}
+
+/**
+ * Starts a real Nest app (Express or Fastify) with ServiceAuthModule and probe routes on a free
+ * loopback port. `controllers` adds routes of the caller's own.
+ */
+export async function startServiceAuthTestApp(
+  adapter: TestAdapter,
+  options: ServiceAuthOptions,
+  registration: Registration = 'forRoot',
+  controllers: Type[] = [],
+): Promise<{ app: INestApplication; url: string }> {
+  @Module({
+    imports: [serviceAuthImport(registration, options)],
+    controllers: [ProbeController, ...controllers],
+  })
+  class ProbeModule {}
+  const app = await NestFactory.create(
+    ProbeModule,
+    adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    { logger: false },
+  );
+  await app.listen(0, '127.0.0.1');
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
