@@ -4,6 +4,7 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   decodeJwt,
+  type JSONWebKeySet,
   type JWTPayload,
 } from 'jose';
 import { INVALID_CLIENT_CREDENTIALS, OAuthError } from './oauth-error';
@@ -102,9 +103,11 @@ const jwtFailure = (reason: string) =>
 function keySetFor(client: Client, request: EndpointRequest) {
   const { attributes } = client;
   if (attributes['use.jwks.string'] === 'true' && attributes['jwks.string']) {
-    return createLocalJWKSet(
-      JSON.parse(attributes['jwks.string']) as Parameters<typeof createLocalJWKSet>[0],
-    );
+    try {
+      return createLocalJWKSet(JSON.parse(attributes['jwks.string']) as JSONWebKeySet);
+    } catch {
+      throw jwtFailure('Unable to load public key');
+    }
   }
   if (attributes['use.jwks.url'] === 'true' && attributes['jwks.url']) {
     const cache = request.runtime.remoteKeySets;
