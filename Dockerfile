@@ -1,0 +1,33 @@
+# One multi-stage Dockerfile for both apps; the APP build argument picks which one the image
+# runs (docker-compose.yml builds it twice, the build stage is shared through the layer cache):
+#   docker build --build-arg APP=notification-service -t notification-service .
+
+# Build: all dependencies, then the webpack bundles dist/apps/<app>/main.js (node_modules stay
+# external, so the runtime stage installs the production dependencies).
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci
+COPY nest-cli.json tsconfig.json ./
+COPY libs ./libs
+COPY apps ./apps
+RUN npm run build
+
+# Runtime: Node LTS, production dependencies only, one app, not root.
+FROM node:24-slim AS runtime
+ARG APP=shop-api
+ENV NODE_ENV=production \
+    APP=${APP}
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist/apps/${APP}/main.js ./main.js
+# The node images' unprivileged user; the application files stay owned by root (read-only).
+USER node
+EXPOSE 3000 3001
+# Slim images have no curl: Node's fetch asks the app's readiness endpoint. PORT unset means
+# the app's default port (contract: shop-api 3000, notification-service 3001).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "const port = process.env.PORT || { 'shop-api': 3000, 'notification-service': 3001 }[process.env.APP]; fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Nest's shutdown hooks handle SIGTERM, so `docker compose stop` drains requests.
+CMD ["node", "main.js"]
