@@ -17,9 +17,10 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/keycloak', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // jose 6 ships ES modules only; swc turns them into CommonJS for Jest's module system.
+  // jose 6 and content-disposition (via @fastify/static) ship ES modules only; swc turns them
+  // into CommonJS for Jest's module system.
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)'],
   moduleNameMapper: {
     '^@app/auth(|/.*)$': '<rootDir>/libs/auth/src$1',
     '^@app/common(|/.*)$': '<rootDir>/libs/common/src$1',

@@ -1,6 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { HealthModule, MetricsModule } from '@app/common';
+import { ServiceAuthEvents, ServiceAuthHealthIndicator, ServiceAuthModule } from '@app/auth';
+import {
+  HealthModule,
+  METRICS_REGISTRY,
+  MetricsModule,
+  READINESS_CHECKS,
+  exportServiceAuthMetrics,
+} from '@app/common';
+import type { Registry } from 'prom-client';
 import {
   NOTIFICATION_SERVICE_CONFIG,
   type NotificationServiceConfig,
@@ -10,6 +18,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 @Module({})
 export class AppModule {
   static forRoot(config: NotificationServiceConfig): DynamicModule {
+    const { keycloak } = config;
     return {
       module: AppModule,
       // Global so feature modules can inject the typed configuration.
@@ -22,10 +31,32 @@ export class AppModule {
         }),
         HealthModule,
         MetricsModule.forRoot('notification-service'),
+        // Service-account tokens for this service (aud), checked against the realm's JWKS.
+        ServiceAuthModule.forRoot({
+          issuer: keycloak.issuer,
+          realmUrl: keycloak.realmUrl,
+          audience: keycloak.audience,
+        }),
         NotificationsModule,
       ],
-      providers: [{ provide: NOTIFICATION_SERVICE_CONFIG, useValue: config }],
-      exports: [NOTIFICATION_SERVICE_CONFIG],
+      providers: [
+        { provide: NOTIFICATION_SERVICE_CONFIG, useValue: config },
+        {
+          // Ready when tokens can be validated: a signing key set is held or fetchable.
+          provide: READINESS_CHECKS,
+          inject: [ServiceAuthHealthIndicator],
+          useFactory: (keys: ServiceAuthHealthIndicator) => [() => keys.isHealthy('keycloak-jwks')],
+        },
+        {
+          provide: 'AUTH_METRICS',
+          inject: [METRICS_REGISTRY, ServiceAuthEvents],
+          useFactory: (registry: Registry, events: ServiceAuthEvents) => {
+            exportServiceAuthMetrics(registry, events);
+            return true;
+          },
+        },
+      ],
+      exports: [NOTIFICATION_SERVICE_CONFIG, READINESS_CHECKS],
     };
   }
 }

@@ -1,11 +1,29 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { HealthModule, MetricsModule } from '@app/common';
+import {
+  ServiceAuthEvents,
+  ServiceAuthHealthIndicator,
+  ServiceAuthModule,
+  ServiceTokenHealthIndicator,
+  ServiceTokenModule,
+  ServiceTokenService,
+} from '@app/auth';
+import {
+  HealthModule,
+  METRICS_REGISTRY,
+  MetricsModule,
+  READINESS_CHECKS,
+  exportServiceAuthMetrics,
+  exportServiceTokenMetrics,
+} from '@app/common';
+import type { Registry } from 'prom-client';
+import { CheckoutModule } from './checkout/checkout.module';
 import { SHOP_API_CONFIG, type ShopApiConfig } from './config/shop-api.config';
 
 @Module({})
 export class AppModule {
   static forRoot(config: ShopApiConfig): DynamicModule {
+    const { keycloak } = config;
     return {
       module: AppModule,
       // Global so feature modules can inject the typed configuration.
@@ -18,9 +36,47 @@ export class AppModule {
         }),
         HealthModule,
         MetricsModule.forRoot('shop-api'),
+        // Customers' tokens: issued for shop-api (aud), checked against the realm's JWKS.
+        ServiceAuthModule.forRoot({
+          issuer: keycloak.issuer,
+          realmUrl: keycloak.realmUrl,
+          audience: keycloak.clientId,
+        }),
+        // shop-api's own service-account token for calling notification-service.
+        ServiceTokenModule.forRoot({
+          realmUrl: keycloak.realmUrl,
+          clientId: keycloak.clientId,
+          ...('secretFile' in keycloak.credential
+            ? { clientSecretFile: keycloak.credential.secretFile }
+            : { clientSecret: keycloak.credential.secret }),
+        }),
+        CheckoutModule,
       ],
-      providers: [{ provide: SHOP_API_CONFIG, useValue: config }],
-      exports: [SHOP_API_CONFIG],
+      providers: [
+        { provide: SHOP_API_CONFIG, useValue: config },
+        {
+          provide: READINESS_CHECKS,
+          inject: [ServiceAuthHealthIndicator, ServiceTokenHealthIndicator],
+          useFactory: (keys: ServiceAuthHealthIndicator, token: ServiceTokenHealthIndicator) => [
+            () => keys.isHealthy('keycloak-jwks'),
+            () => token.isHealthy('service-token'),
+          ],
+        },
+        {
+          provide: 'AUTH_METRICS',
+          inject: [METRICS_REGISTRY, ServiceAuthEvents, ServiceTokenService],
+          useFactory: (
+            registry: Registry,
+            events: ServiceAuthEvents,
+            tokens: ServiceTokenService,
+          ) => {
+            exportServiceAuthMetrics(registry, events);
+            exportServiceTokenMetrics(registry, tokens);
+            return true;
+          },
+        },
+      ],
+      exports: [SHOP_API_CONFIG, READINESS_CHECKS],
     };
   }
 }

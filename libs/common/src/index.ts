@@ -8,3 +8,4 @@ export * from './logging/request-context';
 export * from './metrics/metrics.constants';
 export * from './metrics/metrics.module';
 export * from './bootstrap/bootstrap-service';
+export * from './metrics/auth-metrics';

@@ -1,11 +1,15 @@
 import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
+import { ServiceAuth } from '@app/auth';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { IdempotencyKey } from './idempotency-key.decorator';
@@ -24,6 +28,14 @@ export class NotificationsController {
   constructor(private readonly notifications: OrderNotificationService) {}
 
   @Post('order')
+  @ServiceAuth({ clients: ['shop-api'], roles: ['notifications:send'] })
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({
+    description: 'No token, or an invalid one (WWW-Authenticate: Bearer, error="invalid_token")',
+  })
+  @ApiForbiddenResponse({
+    description: 'Not shop-api, or no notifications:send role (error="insufficient_scope")',
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,

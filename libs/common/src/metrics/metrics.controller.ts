@@ -2,9 +2,11 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from './metrics.constants';
+import { Public } from '@app/auth';
 
 /** `GET /metrics`: Prometheus text format. */
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

@@ -1,0 +1,73 @@
+import { HttpService } from '@nestjs/axios';
+import { Injectable } from '@nestjs/common';
+import { isAxiosError } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import type { Order } from '../orders/order';
+
+/** Why a delivery attempt failed, in terms safe to log (no token, no body). */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    /** False when retrying cannot help (notification-service refused the request as invalid). */
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+const RETRYABLE_STATUSES = new Set([401, 403, 408, 425, 429]);
+
+/**
+ * Calls notification-service as shop-api itself: the HttpService it uses comes from
+ * ServiceTokenHttpModule, which attaches shop-api's own service-account token (never the
+ * customer's) and recovers from a 401 once. The order id is the idempotency key, so a retried
+ * or replayed request never sends a second email.
+ */
+@Injectable()
+export class NotificationClient {
+  constructor(private readonly http: HttpService) {}
+
+  async send(order: Order, signal: AbortSignal): Promise<'sent' | 'duplicate'> {
+    try {
+      const response = await firstValueFrom(
+        this.http.post<{ status: 'sent' | 'duplicate' }>(
+          '/api/notifications/order',
+          {
+            orderId: order.orderId,
+            email: order.email,
+            items: order.items.map(({ sku, quantity, unitPriceCents }) => ({
+              sku,
+              quantity,
+              unitPrice: unitPriceCents / 100,
+            })),
+            total: order.totalCents / 100,
+          },
+          { headers: { 'Idempotency-Key': order.orderId }, signal },
+        ),
+      );
+      return response.data.status;
+    } catch (error) {
+      throw classify(error);
+    }
+  }
+}
+
+function classify(error: unknown): DeliveryError {
+  if (isAxiosError(error) && error.response) {
+    const status = error.response.status;
+    const retryable = status >= 500 || RETRYABLE_STATUSES.has(status);
+    return new DeliveryError(`notification-service answered ${status}`, retryable, status);
+  }
+  if (isAxiosError(error)) {
+    return new DeliveryError(
+      `notification-service unreachable (${error.code ?? 'network error'})`,
+      true,
+    );
+  }
+  // Anything else comes from obtaining shop-api's token (Keycloak down, circuit open, ...):
+  // the library's errors name the cause without secrets.
+  const name = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+  return new DeliveryError(`could not authenticate to notification-service (${name})`, true);
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthPrincipal, UserAuth, type AuthenticatedPrincipal } from '@app/auth';
+import { orderView } from './order';
+import { OrderRepository } from './order.repository';
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller('api/orders')
+export class OrdersController {
+  constructor(private readonly orders: OrderRepository) {}
+
+  /** The order's owner sees it with its notification state; anyone else gets 404, not 403. */
+  @Get(':orderId')
+  @UserAuth({ roles: ['realm:customer'] })
+  get(
+    @AuthPrincipal() customer: AuthenticatedPrincipal,
+    @Param('orderId', new ParseUUIDPipe({ version: '4' })) orderId: string,
+  ) {
+    const order = this.orders.find(orderId);
+    if (!order || order.ownerSubject !== customer.subject) {
+      throw new NotFoundException('No such order');
+    }
+    return orderView(order);
+  }
+}
