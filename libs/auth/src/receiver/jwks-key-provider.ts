@@ -91,14 +91,24 @@ export class JwksKeyProvider {
     const now = this.options.clock();
     const set = this.keySet;
     if (set && this.isUsable(set, now)) {
-      if (now - set.fetchedAt > this.options.jwksCacheMaxAgeMs && this.mayFetch(now)) {
-        this.refresh().catch(() => undefined);
-      }
+      this.refreshIfDue(now);
       const held = set.keys.get(kid);
       if (held) return this.checkAlgorithm(held, alg);
       if (!this.inFlight && !this.mayFetch(now)) throw new InvalidTokenError('kid_unknown');
     }
     return this.getKeyAfterFetch(kid, alg);
+  }
+
+  /**
+   * Starts a background refresh when the held set is older than `jwksCacheMaxAgeMs` (and no fetch
+   * is in flight or cooling down). Cheap; the guard calls it on cache hits too, so a key removed
+   * from the JWKS stops being trusted even while every request is served from the token cache.
+   */
+  refreshIfDue(now = this.options.clock()): void {
+    const set = this.keySet;
+    if (set && now - set.fetchedAt > this.options.jwksCacheMaxAgeMs && this.mayFetch(now)) {
+      this.refresh().catch(() => undefined);
+    }
   }
 
   /** Whether a usable key set is held now, or can be fetched now (for readiness checks). */

@@ -652,7 +652,7 @@ describe.each<[TestAdapter, Registration]>([
         clockToleranceSeconds: TOLERANCE,
         clock: clock.now,
       },
-      registration,
+      { registration },
     ));
   });
 

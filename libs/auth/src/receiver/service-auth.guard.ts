@@ -18,6 +18,7 @@ import {
   ServiceAuthError,
   UnsupportedContextError,
 } from './service-auth.errors';
+import { JwksKeyProvider } from './jwks-key-provider';
 import { ServiceAuthEvents } from './service-auth.events';
 import type { ResolvedServiceAuthOptions } from './service-auth.options';
 import { ServiceAuthStrategy } from './service-auth.strategy';
@@ -45,6 +46,7 @@ export class ServiceAuthGuard implements CanActivate {
     private readonly adapterHost: HttpAdapterHost,
     private readonly strategy: ServiceAuthStrategy,
     private readonly cache: VerifiedTokenCache,
+    private readonly keys: JwksKeyProvider,
     private readonly events: ServiceAuthEvents,
   ) {}
 
@@ -68,7 +70,10 @@ export class ServiceAuthGuard implements CanActivate {
     }
     const cacheKey = VerifiedTokenCache.keyOf(token);
     const cached = this.cache.get(cacheKey);
-    if (cached) return this.admit(context, cached, policy, 'hit');
+    if (cached) {
+      this.keys.refreshIfDue();
+      return this.admit(context, cached, policy, 'hit');
+    }
     return this.strategy.verify(token).then(
       (accepted) => {
         this.cache.set(cacheKey, accepted);

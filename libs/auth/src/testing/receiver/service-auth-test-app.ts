@@ -3,11 +3,12 @@ import {
   Controller,
   Get,
   HttpCode,
+  Module,
   Post,
   type INestApplication,
+  type LoggerService,
   type Type,
 } from '@nestjs/common';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -71,15 +72,22 @@ export function serviceAuthImport(registration: Registration, options: ServiceAu
     : ServiceAuthModule.forRootAsync({ useFactory: () => Promise.resolve(options) });
 }
 
+export interface TestAppOptions {
+  registration?: Registration;
+  /** Extra controllers of the caller's own. */
+  controllers?: Type[];
+  /** Default: no logging. */
+  logger?: LoggerService | false;
+}
+
 /**
- * Starts a real Nest app (Express or Fastify) with ServiceAuthModule and probe routes on a free
- * loopback port. `controllers` adds routes of the caller's own.
+ * Starts a real Nest app (Express or Fastify) with ServiceAuthModule and the probe routes
+ * (`/notify`, `/service`, `/checkout`, `/open`, `/undeclared`) on a free loopback port.
  */
 export async function startServiceAuthTestApp(
   adapter: TestAdapter,
   options: ServiceAuthOptions,
-  registration: Registration = 'forRoot',
-  controllers: Type[] = [],
+  { registration = 'forRoot', controllers = [], logger = false }: TestAppOptions = {},
 ): Promise<{ app: INestApplication; url: string }> {
   @Module({
     imports: [serviceAuthImport(registration, options)],
@@ -89,7 +97,7 @@ export async function startServiceAuthTestApp(
   const app = await NestFactory.create(
     ProbeModule,
     adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-    { logger: false },
+    { logger },
   );
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };

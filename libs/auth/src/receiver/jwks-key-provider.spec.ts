@@ -1,0 +1,158 @@
+import { createTestSigningKey, ManualClock } from '../testing/receiver';
+import { JwksKeyProvider, type JwksFetcher } from './jwks-key-provider';
+import { ServiceAuthEvents, type ServiceAuthEvent } from './service-auth.events';
+import type { AsymmetricAlgorithm } from './service-auth.options';
+
+const rsa = createTestSigningKey({ kid: 'rsa' });
+const rsaSmall = createTestSigningKey({ kid: 'small', modulusLength: 1024 });
+const ec = createTestSigningKey({ kid: 'ec', alg: 'ES256' });
+
+describe('JwksKeyProvider', () => {
+  let clock: ManualClock;
+  let fetches: number;
+  let published: unknown;
+  let events: ServiceAuthEvent[];
+
+  const provider = (algorithms: AsymmetricAlgorithm[] = ['RS256'], fetcher?: JwksFetcher) => {
+    const bus = new ServiceAuthEvents();
+    bus.subscribe((event) => events.push(event));
+    return new JwksKeyProvider(
+      {
+        jwksUri: 'http://127.0.0.1:9/unused',
+        jwksTimeoutMs: 1000,
+        jwksCacheMaxAgeMs: 600_000,
+        jwksCooldownMs: 30_000,
+        jwksMaxStaleMs: 3_600_000,
+        algorithms,
+        clock: clock.now,
+      },
+      bus,
+      fetcher ??
+        (() => {
+          fetches++;
+          return Promise.resolve(published);
+        }),
+    );
+  };
+  const reasonOf = async (run: () => unknown) => {
+    try {
+      await run();
+      return 'ok';
+    } catch (error) {
+      return (error as { reason?: string }).reason;
+    }
+  };
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    fetches = 0;
+    events = [];
+    published = [rsa.jwk];
+  });
+
+  it('returns the parsed KeyObject, synchronously once the set is held', async () => {
+    const keys = provider();
+    const first = await keys.getKey('rsa', 'RS256');
+    expect(first.asymmetricKeyType).toBe('rsa');
+    expect(keys.getKey('rsa', 'RS256')).toBe(first);
+    expect(fetches).toBe(1);
+  });
+
+  it('keeps only sig keys of a usable type and size', async () => {
+    published = [
+      { ...rsa.jwk, kid: 'enc', use: 'enc', alg: 'RSA-OAEP' },
+      { ...rsa.jwk, kid: 'no-use', use: undefined },
+      { ...rsa.jwk, kid: 'rs512', alg: 'RS512' },
+      rsaSmall.jwk,
+      ec.jwk,
+      { kid: 'oct', kty: 'oct', use: 'sig', k: 'c2VjcmV0' },
+      { kid: 'broken', kty: 'RSA', use: 'sig', n: '!!', e: 'AQAB' },
+      'junk',
+      null,
+      rsa.jwk,
+      { ...ec.jwk, kid: 'rsa' },
+    ];
+    const keys = provider();
+    expect(await reasonOf(() => keys.getKey('rsa', 'RS256'))).toBe('ok');
+    for (const kid of ['enc', 'no-use', 'rs512', 'small', 'ec', 'oct', 'broken']) {
+      expect(await reasonOf(() => keys.getKey(kid, 'RS256'))).toBe('kid_unknown');
+    }
+    expect(keys.status()).toEqual({ usable: true, keys: 1, ageSeconds: 0 });
+  });
+
+  it('binds a key to its JWK alg and key type', async () => {
+    published = [rsa.jwk, { ...rsa.jwk, kid: 'any-rsa', alg: undefined }, ec.jwk];
+    const keys = provider(['RS256', 'PS256', 'ES256']);
+    expect(await reasonOf(() => keys.getKey('rsa', 'PS256'))).toBe('key_mismatch');
+    expect(await reasonOf(() => keys.getKey('any-rsa', 'PS256'))).toBe('ok');
+    expect(await reasonOf(() => keys.getKey('any-rsa', 'ES256'))).toBe('key_mismatch');
+    expect(await reasonOf(() => keys.getKey('ec', 'ES256'))).toBe('ok');
+  });
+
+  it('shares one fetch between concurrent requests (single flight)', async () => {
+    let release!: () => void;
+    const keys = provider(['RS256'], () => {
+      fetches++;
+      return new Promise((resolve) => (release = () => resolve([rsa.jwk])));
+    });
+    const pending = Array.from({ length: 20 }, (_, i) =>
+      reasonOf(() => keys.getKey(i % 2 ? 'rsa' : `x${i}`, 'RS256')),
+    );
+    release();
+    expect(await Promise.all(pending)).toEqual(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? 'ok' : 'kid_unknown')),
+    );
+    expect(fetches).toBe(1);
+  });
+
+  it('refetches for an unknown kid at most once per cooldown', async () => {
+    const keys = provider();
+    await keys.getKey('rsa', 'RS256');
+    expect(await reasonOf(() => keys.getKey('new', 'RS256'))).toBe('kid_unknown');
+    expect(fetches).toBe(1);
+    clock.advance(30_000);
+    expect(await reasonOf(() => keys.getKey('new', 'RS256'))).toBe('kid_unknown');
+    expect(await reasonOf(() => keys.getKey('newer', 'RS256'))).toBe('kid_unknown');
+    expect(fetches).toBe(2);
+  });
+
+  it('reports a change only when the keys differ', async () => {
+    const keys = provider();
+    let changes = 0;
+    keys.onKeySetChange(() => changes++);
+    await keys.getKey('rsa', 'RS256');
+    clock.advance(601_000);
+    keys.refreshIfDue();
+    keys.refreshIfDue();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([fetches, changes]).toEqual([2, 1]);
+    expect(events.filter((e) => e.type === 'jwks_fetch')).toEqual([
+      { type: 'jwks_fetch', outcome: 'success', keys: 1, changed: true },
+      { type: 'jwks_fetch', outcome: 'success', keys: 1, changed: false },
+    ]);
+  });
+
+  it.each([
+    ['no keys array', { keys: [] }],
+    ['only an encryption key', [{ ...rsa.jwk, use: 'enc' }]],
+    ['an empty list', []],
+  ])('treats a JWKS with %s as a failed fetch', async (_case, document) => {
+    published = document;
+    const keys = provider();
+    expect(await reasonOf(() => keys.getKey('rsa', 'RS256'))).toBe('keys_unavailable');
+    expect(events).toEqual([expect.objectContaining({ type: 'jwks_fetch', outcome: 'failure' })]);
+  });
+
+  it('a failed first fetch answers 503 until the cooldown ends, without refetching', async () => {
+    published = undefined;
+    const keys = provider();
+    await expect(keys.getKey('rsa', 'RS256')).rejects.toMatchObject({ retryAfterSeconds: 30 });
+    clock.advance(29_500);
+    await expect(keys.getKey('rsa', 'RS256')).rejects.toMatchObject({ retryAfterSeconds: 1 });
+    expect(fetches).toBe(1);
+    published = [rsa.jwk];
+    clock.advance(500);
+    await expect(keys.getKey('rsa', 'RS256')).resolves.toBeDefined();
+    expect(fetches).toBe(2);
+  });
+});
