@@ -236,17 +236,31 @@ describe('discovery, routing and setup errors', () => {
     });
   });
 
-  it('refuses a <x>-realm.json file holding another realm, and a realm loaded twice', async () => {
+  it('refuses a realm loaded twice and an unreadable file, listing both', async () => {
+    await expect(
+      startLocalKeycloak({ realms: [REALM, REALM, '/nonexistent/x-realm.json'] }),
+    ).rejects.toMatchObject({
+      problems: [
+        expect.stringContaining('/nonexistent/x-realm.json: ENOENT'),
+        'realm "keys" is loaded twice',
+      ],
+    });
+  });
+
+  it('serves a <x>-realm.json file holding another realm, warning that Keycloak 26.2+ refuses it', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'keycloak-local-'));
+    const lines: string[] = [];
     try {
       const file = join(directory, 'shop-realm.json');
       await writeFile(file, JSON.stringify(REALM));
-      await expect(startLocalKeycloak({ realms: [file, REALM, REALM] })).rejects.toMatchObject({
-        problems: [
-          `${file}: file name says realm "shop" but the file holds realm "keys" (Keycloak 26.2+ refuses this import)`,
-          'realm "keys" is loaded twice',
-        ],
-      });
+      const server = await startLocalKeycloak({ realms: [file], log: (line) => lines.push(line) });
+      await server.stop();
+      expect(server.issuer()).toMatch(/\/realms\/keys$/);
+      expect(lines).toEqual([
+        expect.stringContaining(
+          'the file name says realm "shop" but the file holds realm "keys" (Keycloak 26.2+ refuses this import)',
+        ),
+      ]);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

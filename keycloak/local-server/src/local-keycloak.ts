@@ -21,7 +21,7 @@ import type {
 } from './local-keycloak.options';
 import { LocalKeycloakSetupError } from './local-keycloak.errors';
 import { CONSULT_SERVER_LOG, OAuthError } from './oauth-error';
-import { buildRealm } from './realm-model';
+import { buildRealm, type Realm } from './realm-model';
 import { loadRealmSource, type LoadedRealmSource } from './realm-loader';
 import type { RealmKeys } from './realm-keys';
 import type { EndpointRequest, RealmRuntime } from './realm-runtime';
@@ -83,14 +83,19 @@ async function loadRealms(options: LocalKeycloakOptions): Promise<LoadedRealmSou
   return realms;
 }
 
-function warnings(realm: LoadedRealmSource): string[] {
+function warnings(realm: LoadedRealmSource, model: Realm): string[] {
   const name = realm.representation.realm ?? '';
   const lines: string[] = [];
   const features = unemulatedFeatures(realm.representation);
-  if (realm.nameFromFile) features.unshift(`no "realm" name in the file (served as "${name}")`);
+  if (model.undefinedRoles.length > 0) {
+    features.unshift(
+      `undefined roles ${model.undefinedRoles.join(', ')} are ignored (Keycloak refuses this import)`,
+    );
+  }
+  if (realm.importProblem) features.unshift(realm.importProblem);
   if (features.length > 0) {
     lines.push(
-      `[keycloak-local] realm "${name}" (${realm.source}): not emulated, accepted without effect: ${features.join('; ')}`,
+      `[keycloak-local] realm "${name}" (${realm.source}): accepted, but not as Keycloak 26 would: ${features.join('; ')}`,
     );
   }
   if (realm.unresolved.length > 0) {
@@ -144,7 +149,11 @@ export async function startLocalKeycloak(
       },
     ]),
   );
-  for (const source of sources) warnings(source).forEach((line) => log(line));
+  sources.forEach((source, index) =>
+    warnings(source, (runtimes.get(names[index]) as RealmRuntime).realm).forEach((line) =>
+      log(line),
+    ),
+  );
 
   let stats = emptyStats();
   let frontendUrl = options.frontendUrl ?? '';

@@ -3,7 +3,11 @@ export interface ResolvedPlaceholders<T> {
   value: T;
   /** Names of variables that were referenced; values never leave this module. */
   used: string[];
-  /** Names of variables that were unset and had no default: the text stays literal, as in Keycloak. */
+  /**
+   * Environment-style names (UPPER_SNAKE_CASE) that were unset and had no default: the text stays
+   * literal, as in Keycloak. Other unresolved names (`${client_id}` in mapper claim names, theme
+   * message keys such as `${profileScopeConsentText}`) are meant to stay literal.
+   */
   unresolved: string[];
 }
 
@@ -27,7 +31,7 @@ export function resolvePlaceholders<T>(
       const value = env[name];
       if (value !== undefined) return value;
       if (fallback !== undefined) return fallback;
-      unresolved.add(name);
+      if (/^[A-Z][A-Z0-9_]*$/.test(name)) unresolved.add(name);
       return whole;
     });
   const walk = (node: unknown): unknown => {

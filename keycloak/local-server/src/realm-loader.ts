@@ -10,14 +10,15 @@ export interface LoadedRealmSource {
   source: string;
   /** Variables without value or default (names only). */
   unresolved: string[];
-  /** Realm name taken from the file name because the JSON has no `realm` (not importable as is). */
-  nameFromFile: boolean;
+  /** Why real Keycloak 26.2+ would refuse this file, when it would (served anyway, with a warning). */
+  importProblem?: string;
 }
 
 /**
  * Reads a realm file (or takes an object) and resolves `${VAR}` placeholders from `env`. Returns
- * a problem text instead of throwing so start-up can list every bad source at once. A file named
- * `<x>-realm.json` must hold realm `<x>` (Keycloak 26.2+ refuses the import otherwise, facts §6).
+ * a problem text instead of throwing so start-up can list every bad source at once. A file that
+ * Keycloak would refuse (no realm name; `<x>-realm.json` holding another realm, facts §6) is
+ * served anyway and the reason is kept for the warning line.
  */
 export async function loadRealmSource(
   source: string | Record<string, unknown>,
@@ -39,13 +40,13 @@ export async function loadRealmSource(
   const { value, unresolved } = resolvePlaceholders(raw as RealmRepresentation, env);
   const fileName = typeof source === 'string' ? basename(source) : undefined;
   const suffix = fileName?.match(/^(.+)-realm\.json$/)?.[1];
+  const result: LoadedRealmSource = { representation: value, source: label, unresolved };
   if (typeof value.realm !== 'string' || value.realm === '') {
     if (!fileName) return `${label}: "realm" (the realm name) is missing`;
     value.realm = suffix ?? fileName.replace(/\.json$/, '');
-    return { representation: value, source: label, unresolved, nameFromFile: true };
+    result.importProblem = `the file has no "realm" name (served as "${value.realm}")`;
+  } else if (suffix !== undefined && suffix !== value.realm) {
+    result.importProblem = `the file name says realm "${suffix}" but the file holds realm "${value.realm}" (Keycloak 26.2+ refuses this import)`;
   }
-  if (suffix !== undefined && suffix !== value.realm) {
-    return `${label}: file name says realm "${suffix}" but the file holds realm "${value.realm}" (Keycloak 26.2+ refuses this import)`;
-  }
-  return { representation: value, source: label, unresolved, nameFromFile: false };
+  return result;
 }

@@ -76,6 +76,8 @@ export interface Realm {
   clients: Map<string, Client>;
   users: User[];
   serviceAccounts: Map<string, User>;
+  /** Role references (`client/role` or `role`) that name no defined role: real Keycloak refuses such an import. */
+  undefinedRoles: string[];
   /** Every role of the realm with the composites of each expanded on demand. */
   expandRoles(roles: Role[]): Role[];
 }
@@ -129,6 +131,16 @@ export function buildRealm(rep: RealmRepresentation): Realm {
   for (const [clientId, list] of Object.entries(rep.roles?.client ?? {})) {
     for (const role of list) addRole(clientId, role);
   }
+  // Keycloak creates uma_protection on clients with authorization services enabled.
+  for (const client of rep.clients ?? []) {
+    if (
+      client.authorizationServicesEnabled &&
+      client.clientId &&
+      !roles.has(roleKey(client.clientId, 'uma_protection'))
+    ) {
+      addRole(client.clientId, { name: 'uma_protection' });
+    }
+  }
   for (const builtin of ['offline_access', 'uma_authorization']) {
     if (!roles.has(roleKey(undefined, builtin))) addRole(undefined, { name: builtin });
   }
@@ -143,13 +155,20 @@ export function buildRealm(rep: RealmRepresentation): Realm {
   if (defaultRole.name && !roles.has(roleKey(undefined, defaultRole.name))) {
     addRole(undefined, defaultRole);
   }
-  const lookupRoles = (realmRoles: string[], clientRoles: Record<string, string[]>): Role[] =>
-    [
-      ...realmRoles.map((role) => roles.get(roleKey(undefined, role))),
+  const undefinedRoles = new Set<string>();
+  const lookupRoles = (realmRoles: string[], clientRoles: Record<string, string[]>): Role[] => {
+    const refs: Array<[string | undefined, string]> = [
+      ...realmRoles.map((role): [undefined, string] => [undefined, role]),
       ...Object.entries(clientRoles).flatMap(([clientId, names]) =>
-        names.map((role) => roles.get(roleKey(clientId, role))),
+        names.map((role): [string, string] => [clientId, role]),
       ),
-    ].filter((role): role is Role => role !== undefined);
+    ];
+    return refs.flatMap(([clientId, name]) => {
+      const role = roles.get(roleKey(clientId, name));
+      if (!role) undefinedRoles.add(clientId ? `${clientId}/${name}` : name);
+      return role ? [role] : [];
+    });
+  };
 
   const expandRoles = (start: Role[]): Role[] => {
     const seen = new Map<string, Role>();
@@ -228,6 +247,7 @@ export function buildRealm(rep: RealmRepresentation): Realm {
     clients,
     users: users.filter((user) => user.serviceAccountClientId === undefined),
     serviceAccounts,
+    undefinedRoles: [...undefinedRoles],
     expandRoles,
   };
 }
