@@ -1,0 +1,239 @@
+/**
+ * The system suite: both built apps as real processes, a real SMTP server, and Keycloak — the
+ * local Keycloak-compatible server by default, or a real Keycloak when KEYCLOAK_URL is set
+ * (`docker compose up -d keycloak`, then `KEYCLOAK_URL=http://localhost:8080 npm run test:e2e`).
+ * Scenarios that need to stop Keycloak or sign with its keys run against the local server only.
+ */
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { waitFor } from '../support/processes';
+import { Stack } from '../support/stack';
+
+const realKeycloak = process.env.KEYCLOAK_URL;
+const localOnly = realKeycloak ? it.skip : it;
+
+jest.setTimeout(60_000);
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await Stack.start({
+    keycloakUrl: realKeycloak,
+    keycloakIssuer: process.env.KEYCLOAK_ISSUER,
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function checkout(token: string, items = [{ sku: 'KB-001', quantity: 1 }]) {
+  const response = await fetch(`${stack.shopApi.url}/api/checkout`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ items }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+}
+
+async function notify(token: string | undefined, orderId: string, idempotencyKey?: string) {
+  const response = await fetch(`${stack.notificationService.url}/api/notifications/order`, {
+    method: 'POST',
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      orderId,
+      email: 'alice@example.com',
+      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 89.99 }],
+      total: 89.99,
+    }),
+  });
+  return {
+    status: response.status,
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    body: (await response.json()) as Record<string, string>,
+  };
+}
+
+function emailsFor(orderId: string) {
+  return stack.smtp.messages.filter((email) => email.subject.includes(orderId));
+}
+
+describe('checkout → notification', () => {
+  it('a checkout sends one email with the order id to the customer', async () => {
+    const result = await checkout(await stack.customerToken());
+    expect(result.status).toBe(201);
+    expect(result.body).toEqual({
+      orderId: expect.any(String),
+      status: 'confirmed',
+      notification: 'sent',
+    });
+    const email = await stack.smtp.waitFor((e) => e.subject.includes(result.body.orderId));
+    expect(email.envelope.to).toEqual(['alice@example.com']);
+    expect(email.text).toContain('KB-001');
+  });
+
+  it('50 concurrent checkouts: every email arrives, shop-api made one token request', async () => {
+    const token = await stack.customerToken();
+    const results = await Promise.all(Array.from({ length: 50 }, () => checkout(token)));
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
+    for (const { body } of results) {
+      await stack.smtp.waitFor((e) => e.subject.includes(body.orderId), 15_000);
+    }
+    for (const { body } of results) expect(emailsFor(body.orderId)).toHaveLength(1);
+    if (stack.localKeycloak) {
+      expect(stack.localKeycloak.stats.tokenRequestsByClient['shop-api']).toBe(1);
+    } else {
+      const metrics = await (await fetch(`${stack.shopApi.url}/metrics`)).text();
+      const requested = metrics
+        .split('\n')
+        .filter(
+          (line) =>
+            line.startsWith('service_token_requests_total{') && line.includes('outcome="success"'),
+        )
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+      expect(requested).toBe(1);
+    }
+  });
+
+  it('the same Idempotency-Key twice sends one email', async () => {
+    const token = await stack.serviceToken('shop-api', stack.secrets.SHOP_API_CLIENT_SECRET);
+    const orderId = `idem-${Date.now()}`;
+    const first = await notify(token, orderId, `key-${orderId}`);
+    const second = await notify(token, orderId, `key-${orderId}`);
+    expect(first.status).toBe(201);
+    expect(first.body.status).toBe('sent');
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({ notificationId: first.body.notificationId, status: 'duplicate' });
+    await stack.smtp.waitFor((e) => e.subject.includes(orderId));
+    expect(emailsFor(orderId)).toHaveLength(1);
+  });
+});
+
+describe('notification-service refuses everyone but shop-api with notifications:send', () => {
+  it('no token: 401 with a bare Bearer challenge', async () => {
+    const result = await notify(undefined, 'o-none');
+    expect(result.status).toBe(401);
+    expect(result.wwwAuthenticate).toMatch(/^Bearer realm="[^"]+"$/);
+  });
+
+  it("a customer's token (audience shop-api): 401 invalid_token", async () => {
+    const result = await notify(await stack.customerToken(), 'o-customer');
+    expect(result.status).toBe(401);
+    expect(result.wwwAuthenticate).toContain('error="invalid_token"');
+  });
+
+  it("reporting-job's token (audience yes, role no): 403 insufficient_scope", async () => {
+    const token = await stack.serviceToken(
+      'reporting-job',
+      stack.secrets.REPORTING_JOB_CLIENT_SECRET,
+    );
+    const result = await notify(token, 'o-reporting');
+    expect(result.status).toBe(403);
+    expect(result.wwwAuthenticate).toContain('error="insufficient_scope"');
+  });
+});
+
+describe('tokens that must not pass', () => {
+  /** The same token with its payload changed, signed again by `privateKey` under the same header. */
+  function resign(
+    token: string,
+    change: (claims: Record<string, unknown>) => void,
+    key: KeyObject,
+  ) {
+    const [header, payload] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    change(claims);
+    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+  }
+
+  let shopToken: string;
+  beforeAll(async () => {
+    shopToken = await stack.serviceToken('shop-api', stack.secrets.SHOP_API_CLIENT_SECRET);
+  });
+
+  it("shop-api's own valid token passes (the control case)", async () => {
+    const result = await notify(shopToken, `control-${Date.now()}`);
+    expect(result.status).toBe(201);
+  });
+
+  localOnly('an expired token signed by the realm key: 401 invalid_token', async () => {
+    const { privateKey } = stack.realmSigningKey();
+    const now = Math.floor(Date.now() / 1000);
+    const expired = resign(
+      shopToken,
+      (c) => Object.assign(c, { iat: now - 900, exp: now - 600 }),
+      privateKey,
+    );
+    const result = await notify(expired, 'o-expired');
+    expect(result.status).toBe(401);
+    expect(result.wwwAuthenticate).toContain('error="invalid_token"');
+  });
+
+  it('a token signed by a foreign key under the realm key id: 401 invalid_token', async () => {
+    const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const forged = resign(shopToken, () => {}, foreign);
+    const result = await notify(forged, 'o-forged');
+    expect(result.status).toBe(401);
+    expect(result.wwwAuthenticate).toContain('error="invalid_token"');
+  });
+});
+
+describe('outages delay notifications and lose none', () => {
+  async function orderState(token: string, orderId: string) {
+    const response = await fetch(`${stack.shopApi.url}/api/orders/${orderId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return ((await response.json()) as { notification: string }).notification;
+  }
+
+  it('notification-service stopped during checkouts: every email arrives once after it restarts', async () => {
+    const token = await stack.customerToken();
+    await stack.notificationService.stop();
+    const results = await Promise.all(Array.from({ length: 5 }, () => checkout(token)));
+    expect(results.map((r) => [r.status, r.body.notification])).toEqual(
+      Array(5).fill([201, 'pending']),
+    );
+    expect(await orderState(token, results[0].body.orderId)).toBe('pending');
+    await stack.notificationService.start();
+    for (const { body } of results) {
+      await stack.smtp.waitFor((e) => e.subject.includes(body.orderId), 20_000);
+    }
+    await waitFor('orders to show "sent"', 10_000, async () =>
+      (await Promise.all(results.map((r) => orderState(token, r.body.orderId)))).every(
+        (state) => state === 'sent',
+      ),
+    );
+    for (const { body } of results) expect(emailsFor(body.orderId)).toHaveLength(1);
+  });
+
+  localOnly(
+    'Keycloak stopped after warm-up: checkouts keep being notified while the token lives',
+    async () => {
+      const token = await stack.customerToken();
+      await checkout(token); // warm: shop-api holds its token, both hold the key set
+      await stack.stopKeycloak();
+      try {
+        const results = await Promise.all(Array.from({ length: 3 }, () => checkout(token)));
+        expect(results.map((r) => [r.status, r.body.notification])).toEqual(
+          Array(3).fill([201, 'sent']),
+        );
+        for (const { body } of results) expect(emailsFor(body.orderId)).toHaveLength(1);
+      } finally {
+        await stack.restartKeycloak();
+      }
+    },
+  );
+});
+
+describe('secrets and tokens stay out of the logs', () => {
+  it('neither app logged a secret or a token', () => {
+    const logs = stack.shopApi.output() + stack.notificationService.output();
+    expect(logs).toContain('service token obtained'); // the logs were captured at all
+    for (const secret of Object.values(stack.secrets)) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
+  });
+});

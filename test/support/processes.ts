@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** A port nobody listens on right now (the OS picks it; tiny race accepted in tests). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface AppProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly port: number;
+  /** Everything the process wrote, for assertions that nothing secret was logged. */
+  output(): string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/**
+ * Runs a built app (`dist/apps/<name>/main.js`) as a real process on a fixed port with the given
+ * environment, and waits until `GET /health/live` answers. `stop()` sends SIGTERM (graceful
+ * shutdown); `start()` starts it again on the same port.
+ */
+export function appProcess(
+  name: 'shop-api' | 'notification-service',
+  port: number,
+  env: Record<string, string>,
+): AppProcess {
+  let child: ChildProcess | undefined;
+  let output = '';
+  const url = `http://127.0.0.1:${port}`;
+  const app: AppProcess = {
+    name,
+    url,
+    port,
+    output: () => output,
+    async start() {
+      child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', name, 'main.js')], {
+        env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const collect = (chunk: Buffer) => (output += chunk.toString());
+      child.stdout?.on('data', collect);
+      child.stderr?.on('data', collect);
+      const started = child;
+      await waitFor(`${name} to answer /health/live`, 20_000, async () => {
+        if (started.exitCode !== null) {
+          throw new Error(`${name} exited with ${started.exitCode}:\n${output.slice(-2000)}`);
+        }
+        return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok === true;
+      });
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      running.kill('SIGTERM');
+      await once(running, 'exit');
+    },
+  };
+  return app;
+}
+
+/** Polls `check` every 50 ms until it returns true; fails with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean> | boolean,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,171 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalKeycloak, type LocalKeycloak } from '@app/keycloak-local';
+import { SmtpCatcher } from './smtp-catcher';
+import { REPO_ROOT, appProcess, freePort, waitFor, type AppProcess } from './processes';
+
+export const REALM = 'techstore';
+
+/** The dev-only values of .env.example, overridden by the environment (as compose does). */
+export function devSecrets(env: NodeJS.ProcessEnv = process.env) {
+  const defaults = Object.fromEntries(
+    readFileSync(join(REPO_ROOT, '.env.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  ) as Record<string, string>;
+  const pick = (name: string) => env[name] || defaults[name];
+  return {
+    SHOP_API_CLIENT_SECRET: pick('SHOP_API_CLIENT_SECRET'),
+    REPORTING_JOB_CLIENT_SECRET: pick('REPORTING_JOB_CLIENT_SECRET'),
+    NOTIFICATION_SERVICE_CLIENT_SECRET: pick('NOTIFICATION_SERVICE_CLIENT_SECRET'),
+    DEMO_USER_PASSWORD: pick('DEMO_USER_PASSWORD'),
+  };
+}
+
+export interface StackOptions {
+  /** A real Keycloak's base URL (e.g. http://localhost:8080); unset: the local server. */
+  keycloakUrl?: string;
+  /** The issuer tokens carry when it differs from `${keycloakUrl}/realms/techstore`. */
+  keycloakIssuer?: string;
+}
+
+/**
+ * The whole system on free ports: Keycloak (the local Keycloak-compatible server unless a real
+ * one is given), a real SMTP catcher, and both built apps as real processes.
+ */
+export class Stack {
+  private constructor(
+    readonly keycloakUrl: string,
+    readonly issuer: string,
+    /** The local server when this stack runs one; undefined against a real Keycloak. */
+    readonly localKeycloak: LocalKeycloak | undefined,
+    private readonly localKeycloakRestart: (() => Promise<LocalKeycloak>) | undefined,
+    /** The local server's key file (private keys), to sign tokens as the realm would. */
+    private readonly keyFile: string | undefined,
+    readonly smtp: SmtpCatcher,
+    readonly shopApi: AppProcess,
+    readonly notificationService: AppProcess,
+    readonly secrets: ReturnType<typeof devSecrets>,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const secrets = devSecrets();
+    let localKeycloak: LocalKeycloak | undefined;
+    let restart: (() => Promise<LocalKeycloak>) | undefined;
+    let keyFile: string | undefined;
+    let keycloakUrl = options.keycloakUrl?.replace(/\/+$/, '');
+    if (!keycloakUrl) {
+      keyFile = join(mkdtempSync(join(tmpdir(), 'techstore-keys-')), 'keys.json');
+      const port = await freePort();
+      const launch = () => startLocalKeycloak({ port, keyFile, env: secrets, log: () => {} });
+      localKeycloak = await launch();
+      restart = launch;
+      keycloakUrl = localKeycloak.url;
+    }
+    const issuer =
+      options.keycloakIssuer ?? localKeycloak?.issuer(REALM) ?? `${keycloakUrl}/realms/${REALM}`;
+    const smtp = await SmtpCatcher.start();
+    const [shopPort, notificationPort] = [await freePort(), await freePort()];
+    const common = { KEYCLOAK_URL: keycloakUrl, KEYCLOAK_REALM: REALM, KEYCLOAK_ISSUER: issuer };
+    const notificationService = appProcess('notification-service', notificationPort, {
+      ...common,
+      SMTP_URL: smtp.url,
+    });
+    const shopApi = appProcess('shop-api', shopPort, {
+      ...common,
+      KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
+      NOTIFICATION_SERVICE_URL: notificationService.url,
+    });
+    await Promise.all([notificationService.start(), shopApi.start()]);
+    const stack = new Stack(
+      keycloakUrl,
+      issuer,
+      localKeycloak,
+      restart,
+      keyFile,
+      smtp,
+      shopApi,
+      notificationService,
+      secrets,
+    );
+    await stack.waitUntilReady();
+    return stack;
+  }
+
+  get realmUrl(): string {
+    return `${this.keycloakUrl}/realms/${REALM}`;
+  }
+
+  /** Both apps answer /health/ready (Keycloak reachable, keys and a token obtainable). */
+  async waitUntilReady(timeoutMs = 20_000): Promise<void> {
+    for (const app of [this.notificationService, this.shopApi]) {
+      await waitFor(`${app.name} to be ready`, timeoutMs, async () => {
+        const response = await fetch(`${app.url}/health/ready`).catch(() => undefined);
+        return response?.ok === true;
+      });
+    }
+  }
+
+  /** A customer token for alice through the test-only public client `techstore-e2e`. */
+  async customerToken(): Promise<string> {
+    return this.token({
+      grant_type: 'password',
+      client_id: 'techstore-e2e',
+      username: 'alice',
+      password: this.secrets.DEMO_USER_PASSWORD,
+    });
+  }
+
+  /** A service-account token of a confidential client (client_secret_basic). */
+  async serviceToken(clientId: string, secret: string): Promise<string> {
+    const basic = Buffer.from(
+      `${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`,
+    ).toString('base64');
+    return this.token({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });
+  }
+
+  /** The local realm's active signing key (local server only), to forge "real" tokens in tests. */
+  realmSigningKey(): { kid: string; privateKey: KeyObject } {
+    if (!this.keyFile)
+      throw new Error('only the local Keycloak-compatible server exposes its keys');
+    const content = JSON.parse(readFileSync(this.keyFile, 'utf8')) as {
+      realms: Record<string, Array<{ kid: string; use: string } & Record<string, unknown>>>;
+    };
+    const stored = content.realms[REALM].find((key) => key.use === 'sig');
+    if (!stored) throw new Error('no signing key in the key file');
+    const { kid, use: _use, alg: _alg, x5c: _x5c, ...jwk } = stored;
+    return { kid, privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }) };
+  }
+
+  async stopKeycloak(): Promise<void> {
+    await this.localKeycloak?.stop();
+  }
+
+  async restartKeycloak(): Promise<void> {
+    if (this.localKeycloakRestart) {
+      (this as { localKeycloak: LocalKeycloak | undefined }).localKeycloak =
+        await this.localKeycloakRestart();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.shopApi.stop(), this.notificationService.stop()]);
+    await Promise.allSettled([this.localKeycloak?.stop(), this.smtp.close()]);
+  }
+
+  private async token(form: Record<string, string>, headers: Record<string, string> = {}) {
+    const response = await fetch(`${this.realmUrl}/protocol/openid-connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(form),
+    });
+    const body = (await response.json()) as { access_token?: string; error?: string };
+    if (!response.ok || !body.access_token) {
+      throw new Error(`token request failed: ${response.status} ${body.error ?? ''}`);
+    }
+    return body.access_token;
+  }
+}
