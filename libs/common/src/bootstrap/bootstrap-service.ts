@@ -3,7 +3,6 @@ import {
   Logger,
   ValidationPipe,
   type DynamicModule,
-  type INestApplication,
   type LogLevel as NestLogLevel,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
