@@ -237,3 +237,63 @@ describe('secrets and tokens stay out of the logs', () => {
     expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
   });
 });
+
+describe('shop-api checkout input and access', () => {
+  it.each([
+    ['items must contain at least 1 item', { items: [] }],
+    [
+      'items must contain at most 50 items',
+      { items: Array(51).fill({ sku: 'KB-001', quantity: 1 }) },
+    ],
+    ['quantity must be at least 1', { items: [{ sku: 'KB-001', quantity: 0 }] }],
+    ['quantity must be at most 100', { items: [{ sku: 'KB-001', quantity: 101 }] }],
+    ['quantity must be an integer', { items: [{ sku: 'KB-001', quantity: 1.5 }] }],
+    ['Unknown sku: NOPE-1', { items: [{ sku: 'NOPE-1', quantity: 1 }] }],
+    [
+      'property email should not exist',
+      { items: [{ sku: 'KB-001', quantity: 1 }], email: 'eve@example.com' },
+    ],
+  ])('an invalid body gets 400: %s', async (problem, body) => {
+    const response = await fetch(`${stack.shopApi.url}/api/checkout`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await stack.customerToken()}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain(problem);
+  });
+
+  it('the owner reads the order with its notification state; unknown ids are 404', async () => {
+    const token = await stack.customerToken();
+    const { body } = await checkout(token);
+    const read = async (id: string) =>
+      fetch(`${stack.shopApi.url}/api/orders/${id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const found = await read(body.orderId);
+    expect(found.status).toBe(200);
+    expect(await found.json()).toMatchObject({
+      orderId: body.orderId,
+      notification: 'sent',
+      total: 89.99,
+    });
+    expect((await read('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('only customer tokens may check out: none → 401, a service token → 401 (audience)', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${stack.shopApi.url}/api/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ items: [{ sku: 'KB-001', quantity: 1 }] }),
+      });
+    expect((await post({})).status).toBe(401);
+    const service = await stack.serviceToken('shop-api', stack.secrets.SHOP_API_CLIENT_SECRET);
+    const refused = await post({ authorization: `Bearer ${service}` });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+});
