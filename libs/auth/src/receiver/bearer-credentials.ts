@@ -51,12 +51,13 @@ function hasFormBodyToken(request: CredentialRequest): boolean {
 }
 
 /**
- * Returns the bearer token of a request, read from the Authorization header only (RFC 6750 §2.1):
- * scheme case-insensitive, one or more spaces, one b64token, at most `maxTokenBytes`.
+ * Returns the bearer credential of a request, read from the Authorization header only (RFC 6750
+ * §2.1): scheme case-insensitive, one or more spaces, at most `maxTokenBytes` (its characters are
+ * checked by assertB64Token).
  *
  * - no header, another scheme, or a token only in the query / form body → CredentialsMissingError (401)
  * - Authorization twice, or a header plus a query / body token → InvalidRequestError (400)
- * - `Bearer` with an empty, oversized or malformed token → InvalidTokenError (401 invalid_token)
+ * - `Bearer` with nothing after it, or an oversized token → InvalidTokenError (401 invalid_token)
  *
  * Cookies are never read.
  */
@@ -80,7 +81,13 @@ export function extractBearerToken(request: CredentialRequest, maxTokenBytes: nu
   while (header.charCodeAt(start) === 32) start++;
   if (start === scheme.length) throw new InvalidTokenError('malformed');
   if (header.length - start > maxTokenBytes) throw new InvalidTokenError('too_large');
-  const token = header.slice(start);
+  return header.slice(start);
+}
+
+/**
+ * Throws InvalidTokenError('malformed') unless the credential is one RFC 6750 b64token. The guard
+ * runs it on a verified-token cache miss only: a hit means this exact string already passed it.
+ */
+export function assertB64Token(token: string): void {
   if (!B64TOKEN.test(token)) throw new InvalidTokenError('malformed');
-  return token;
 }

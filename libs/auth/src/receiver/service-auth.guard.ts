@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { authorize, type AccessPolicy } from './access-policy';
-import { extractBearerToken, type CredentialRequest } from './bearer-credentials';
+import { assertB64Token, extractBearerToken, type CredentialRequest } from './bearer-credentials';
 import type { AcceptedToken } from './claim-policy';
 import { ACCESS_POLICY, RESOLVED_SERVICE_AUTH_OPTIONS } from './service-auth.constants';
 import {
@@ -73,6 +73,11 @@ export class ServiceAuthGuard implements CanActivate {
     if (cached) {
       this.keys.refreshIfDue();
       return this.admit(context, cached, policy, 'hit');
+    }
+    try {
+      assertB64Token(token);
+    } catch (error) {
+      return this.reject(context, error, 'miss');
     }
     return this.strategy.verify(token).then(
       (accepted) => {

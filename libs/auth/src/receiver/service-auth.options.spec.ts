@@ -78,8 +78,6 @@ describe('resolveServiceAuthOptions', () => {
     [{ algorithms: [] }, 'algorithms must be a non-empty list'],
     [{ realm: '' }, 'realm must be a non-empty string'],
   ])('refuses %j', (override, problem) => {
-    expect(() =>
-      resolveServiceAuthOptions({ ...valid, ...override }),
-    ).toThrow(problem);
+    expect(() => resolveServiceAuthOptions({ ...valid, ...override })).toThrow(problem);
   });
 });

@@ -44,7 +44,7 @@ export class ServiceAuthStrategy extends PassportStrategy(Strategy, SERVICE_AUTH
         } catch (error) {
           done(error);
         }
-      }) as SecretOrKeyProvider,
+      }) as unknown as SecretOrKeyProvider,
       algorithms: [...options.algorithms],
       // Time claims are ClaimPolicy's: it requires exp (jsonwebtoken only checks it when present)
       // and reads the injected clock. jsonwebtoken checks the signature and the algorithm.

@@ -21,7 +21,7 @@ describe('VerifiedTokenCache', () => {
 
   it('keys entries by a SHA-256 of the token, never the token itself', () => {
     const key = VerifiedTokenCache.keyOf('header.payload.signature');
-    expect(key).toHaveLength(44);
+    expect(key).toHaveLength(32);
     expect(key).not.toContain('payload');
     expect(VerifiedTokenCache.keyOf('header.payload.signaturE')).not.toBe(key);
   });

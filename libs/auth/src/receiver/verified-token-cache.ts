@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { AcceptedToken } from './claim-policy';
 
@@ -18,8 +18,9 @@ export class VerifiedTokenCache {
     if (maxEntries > 0) this.entries = new LRUCache({ max: maxEntries });
   }
 
+  /** SHA-256 of the token as a 32-character binary (latin1) string (one-shot hash: ~1 µs for a Keycloak token). */
   static keyOf(token: string): string {
-    return createHash('sha256').update(token).digest('base64');
+    return hash('sha256', token, 'binary');
   }
 
   get(key: string): AcceptedToken | undefined {

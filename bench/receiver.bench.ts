@@ -1,0 +1,232 @@
+// `npm run bench:receiver`: requests per second for (a) the endpoint with no auth, (b) the same
+// endpoint behind ServiceAuthModule, ten distinct valid tokens round robin, (c) the plain NestJS
+// passport-jwt + jwks-rsa recipe with the same tokens; on Express and on Fastify, in one run.
+//
+// Method (as perf-baseline.md): each server is a separate process pinned to CPU 0 (taskset), this
+// orchestrator and autocannon (1 worker, 50 connections) run on CPU 1; warm-up, then a measured
+// window; variants interleaved round by round; ratios are per round, then the median is reported.
+// Everything listens on 127.0.0.1. BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (2).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { JwksTestServer, KeycloakTokenSigner, createTestSigningKey } from '@app/auth/testing';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const ISSUER = 'http://localhost:8080/realms/techstore';
+const AUDIENCE = 'notification-service';
+const ADAPTERS = ['express', 'fastify'] as const;
+const VARIANTS = [
+  ['a', 'none', 'no auth'],
+  ['b', 'guard', 'ServiceAuthModule'],
+  ['c', 'recipe', 'NestJS recipe (passport-jwt + jwks-rsa)'],
+] as const;
+type Adapter = (typeof ADAPTERS)[number];
+type Variant = (typeof VARIANTS)[number][0];
+interface Measurement {
+  adapter: Adapter;
+  variant: Variant;
+  round: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+const root = join(__dirname, '..');
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Pins this process (all its threads) to CPU 1 when there are two CPUs and taskset exists. */
+function pinSelf(): boolean {
+  if (cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles the bench server with tsc (decorator metadata) into a temporary directory. */
+function compileServer(outDir: string): string {
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '--outDir',
+      outDir,
+      '--rootDir',
+      root,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'ES2022',
+      '--experimentalDecorators',
+      '--emitDecoratorMetadata',
+      '--esModuleInterop',
+      '--skipLibCheck',
+      '--strict',
+      '--types',
+      'node',
+      join(root, 'bench/receiver-bench-server.ts'),
+    ],
+    { stdio: 'inherit' },
+  );
+  return join(outDir, 'bench/receiver-bench-server.js');
+}
+
+async function startServer(
+  entry: string,
+  pinned: boolean,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; port: number }> {
+  const [command, args] = pinned
+    ? ['taskset', ['-c', '0', process.execPath, entry]]
+    : [process.execPath, [entry]];
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^listening (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { child, port };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function main(): Promise<void> {
+  const pinned = pinSelf();
+  const loadBefore = loadavg()[0];
+  // Inside the repository (dist/ is ignored) so that the compiled server resolves node_modules.
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const outDir = mkdtempSync(join(root, 'dist', 'receiver-bench-'));
+  const key = createTestSigningKey();
+  const jwks = await JwksTestServer.start([key]);
+  try {
+    const entry = compileServer(outDir);
+    const signer = new KeycloakTokenSigner(key);
+    const tokens = Array.from({ length: 10 }, () =>
+      signer.sign(
+        signer.serviceAccountClaims({
+          issuer: ISSUER,
+          clientId: 'shop-api',
+          audience: AUDIENCE,
+          clientRoles: { [AUDIENCE]: ['notifications:send'] },
+          lifetimeSeconds: 3000,
+        }),
+      ),
+    );
+    const requests = tokens.map((token, i) => ({
+      method: 'POST',
+      path: '/api/notifications/order',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ orderId: `o-${1000 + i}`, email: 'alice@example.com', total: 129.9 }),
+    }));
+
+    const results: Measurement[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const adapter of ADAPTERS) {
+        for (const [variant, name] of VARIANTS) {
+          const { child, port } = await startServer(entry, pinned, {
+            VARIANT: name,
+            ADAPTER: adapter,
+            ISSUER,
+            AUDIENCE,
+            JWKS_URI: jwks.jwksUri,
+          });
+          try {
+            const url = `http://127.0.0.1:${port}`;
+            await autocannon({ url, connections: 50, duration: WARMUP_SECONDS, requests });
+            const run = await autocannon({ url, connections: 50, duration: SECONDS, requests });
+            if (run.non2xx > 0 || run.errors > 0 || run.timeouts > 0) {
+              throw new Error(
+                `${adapter}/${variant}: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`,
+              );
+            }
+            results.push({
+              adapter,
+              variant,
+              round,
+              rps: run.requests.average,
+              p50: run.latency.p50,
+              p99: run.latency.p99,
+            });
+            process.stderr.write(
+              `round ${round} ${adapter.padEnd(7)} ${variant} ${run.requests.average.toFixed(0).padStart(6)} req/s\n`,
+            );
+          } finally {
+            await stopServer(child);
+          }
+        }
+      }
+    }
+    report(results, pinned, jwks.requests, [loadBefore, loadavg()[0]]);
+  } finally {
+    await jwks.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function report(
+  results: Measurement[],
+  pinned: boolean,
+  jwksRequests: number,
+  load: number[],
+): void {
+  const cpu = cpus();
+  console.log(
+    `\nreceiver benchmark: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
+      `server ${pinned ? 'pinned to CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}; ` +
+      `autocannon 1 worker, 50 connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s, ${ROUNDS} interleaved rounds; ` +
+      `POST /api/notifications/order, 10 distinct tokens round robin; JWKS requests in total: ${jwksRequests}; ` +
+      `1-min load average before/after: ${load.map((l) => l.toFixed(2)).join('/')}`,
+  );
+  for (const adapter of ADAPTERS) {
+    const of = (variant: Variant) =>
+      results.filter((r) => r.adapter === adapter && r.variant === variant);
+    console.log(`\n${adapter}`);
+    console.log(
+      `${'variant'.padEnd(46)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`,
+    );
+    for (const [variant, , label] of VARIANTS) {
+      const runs = of(variant);
+      console.log(
+        `(${variant}) ${label.padEnd(42)}${median(runs.map((r) => r.rps))
+          .toFixed(0)
+          .padStart(8)}` +
+          `${String(median(runs.map((r) => r.p50))).padStart(8)}${String(median(runs.map((r) => r.p99))).padStart(8)}`,
+      );
+    }
+    const ratio = (x: Variant, y: Variant) => {
+      const perRound = of(x).map((r) => r.rps / of(y).find((s) => s.round === r.round)!.rps);
+      return `${median(perRound).toFixed(2)} [${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)}]`;
+    };
+    console.log(
+      `b/a ${ratio('b', 'a')}   b/c ${ratio('b', 'c')}   (median of per-round ratios [min-max])`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
