@@ -1,6 +1,7 @@
 import { authenticateClient } from './client-authentication';
 import { OAuthError } from './oauth-error';
 import type { EndpointRequest } from './realm-runtime';
+import { checkSsl } from './ssl-required';
 import { activeAccessTokenClaims } from './token-verification';
 
 const audienceOf = (claims: Record<string, unknown>): unknown[] =>
@@ -15,6 +16,7 @@ const audienceOf = (claims: Record<string, unknown>): unknown[] =>
 export async function handleIntrospection(
   request: EndpointRequest,
 ): Promise<Record<string, unknown>> {
+  checkSsl(request.runtime.realm.sslRequired, request.clientAddress);
   let client;
   try {
     client = await authenticateClient(request);

@@ -69,6 +69,8 @@ export interface User {
 export interface Realm {
   name: string;
   enabled: boolean;
+  /** `none`, `external` (the default) or `all`. */
+  sslRequired: string;
   accessTokenLifespan: number;
   ssoSessionIdleTimeout: number;
   notBefore: number;
@@ -240,6 +242,7 @@ export function buildRealm(rep: RealmRepresentation): Realm {
   return {
     name,
     enabled: rep.enabled === true,
+    sslRequired: rep.sslRequired ?? 'external',
     accessTokenLifespan: rep.accessTokenLifespan ?? 300,
     ssoSessionIdleTimeout: rep.ssoSessionIdleTimeout ?? 1800,
     notBefore: rep.notBefore ?? 0,

@@ -1,6 +1,7 @@
 import { authenticateClient } from './client-authentication';
 import { OAuthError } from './oauth-error';
 import type { EndpointRequest } from './realm-runtime';
+import { checkSsl } from './ssl-required';
 import { activeAccessTokenClaims } from './token-verification';
 
 /**
@@ -9,6 +10,7 @@ import { activeAccessTokenClaims } from './token-verification';
  * client it was issued to ("Unmatching clients"). Revoked tokens turn inactive at introspection.
  */
 export async function handleRevocation(request: EndpointRequest): Promise<void> {
+  checkSsl(request.runtime.realm.sslRequired, request.clientAddress);
   const client = await authenticateClient(request);
   if (client.bearerOnly)
     throw new OAuthError(400, 'unauthorized_client', 'Bearer-only not allowed');

@@ -4,6 +4,7 @@ import { signKeycloakJwt } from './keycloak-jws';
 import { OAuthError } from './oauth-error';
 import type { Client, ClientScope, User } from './realm-model';
 import type { EndpointRequest } from './realm-runtime';
+import { checkSsl } from './ssl-required';
 import {
   accessTokenClaims,
   type GrantKind,
@@ -153,11 +154,12 @@ function issue(
 }
 
 /**
- * `POST …/protocol/openid-connect/token` with Keycloak's order of checks (facts §2): realm
- * enabled, `grant_type`, client authentication, duplicated parameters, bearer-only, then the
+ * `POST …/protocol/openid-connect/token` with Keycloak's order of checks (facts §2): HTTPS
+ * required, realm enabled, `grant_type`, client authentication, duplicated parameters, bearer-only, then the
  * grant's own checks.
  */
 export async function handleTokenRequest(request: EndpointRequest): Promise<TokenResponseBody> {
+  checkSsl(request.runtime.realm.sslRequired, request.clientAddress);
   if (!request.runtime.realm.enabled)
     throw new OAuthError(403, 'access_denied', 'Realm not enabled');
   const grantType = request.form.get('grant_type');
