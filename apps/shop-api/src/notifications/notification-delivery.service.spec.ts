@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
 import { once } from 'node:events';
@@ -68,6 +69,8 @@ async function eventually(check: () => boolean, what: string): Promise<void> {
 }
 
 describe('NotificationDeliveryService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
   const receiver = new ScriptedReceiver();
   let baseURL: string;
   let delivery: NotificationDeliveryService;
