@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   compactVerify,
   createLocalJWKSet,
@@ -7,6 +6,7 @@ import {
   type JSONWebKeySet,
   type JWTPayload,
 } from 'jose';
+import { constantTimeEqual } from './constant-time-equal';
 import { INVALID_CLIENT_CREDENTIALS, OAuthError } from './oauth-error';
 import type { Client } from './realm-model';
 import { type EndpointRequest, pruneExpired } from './realm-runtime';
@@ -60,25 +60,18 @@ export function claimedClientId(
   );
 }
 
-const sameSecret = (given: string, expected: string | undefined) =>
-  expected !== undefined &&
-  timingSafeEqual(
-    createHash('sha256').update(given).digest(),
-    createHash('sha256').update(expected).digest(),
-  );
-
 function authenticateWithSecret(client: Client, request: EndpointRequest): void {
   const secret =
     parseBasicCredentials(request.authorization)?.secret ?? request.form.get('client_secret');
   const { attributes } = client;
   const expiresAt = Number(attributes['client.secret.expiration.time'] ?? 0);
   const currentValid =
-    !(expiresAt > 0 && expiresAt < request.now) && sameSecret(secret ?? '', client.secret);
+    !(expiresAt > 0 && expiresAt < request.now) && constantTimeEqual(secret ?? '', client.secret);
   const rotatedExpiresAt = Number(attributes['client.secret.rotated.expiration.time'] ?? 0);
   const rotatedValid =
     attributes['client.secret.rotated'] !== undefined &&
     rotatedExpiresAt >= request.now &&
-    sameSecret(secret ?? '', attributes['client.secret.rotated']);
+    constantTimeEqual(secret ?? '', attributes['client.secret.rotated']);
   if (secret === null || !(currentValid || rotatedValid)) {
     throw new OAuthError(401, 'unauthorized_client', INVALID_CLIENT_CREDENTIALS);
   }

@@ -87,6 +87,15 @@ function warnings(realm: LoadedRealmSource, model: Realm): string[] {
   const name = realm.representation.realm ?? '';
   const lines: string[] = [];
   const features = unemulatedFeatures(realm.representation);
+  const disabledUsers = model.users.filter((user) => !user.enabled).map((user) => user.username);
+  if (disabledUsers.length > 0) {
+    features.unshift(`users without "enabled": true are disabled (${disabledUsers.join(', ')})`);
+  }
+  if (!model.enabled) {
+    features.unshift(
+      'the realm has no "enabled": true, so token requests get 403 "Realm not enabled"',
+    );
+  }
   if (model.undefinedRoles.length > 0) {
     features.unshift(
       `undefined roles ${model.undefinedRoles.join(', ')} are ignored (Keycloak refuses this import)`,

@@ -288,6 +288,15 @@ const ROWS: Row[] = [
     'Account disabled',
   ],
   [
+    'password: disabled user, even with a wrong password',
+    'errors',
+    { grant_type: 'password', client_id: 'login', username: 'carol', password: 'nope' },
+    undefined,
+    400,
+    'invalid_grant',
+    'Account disabled',
+  ],
+  [
     'password: temporary password',
     'errors',
     { grant_type: 'password', client_id: 'login', username: 'dave', password: 'dave-pw' },
@@ -315,12 +324,13 @@ const ROWS: Row[] = [
 
 describe('token endpoint error table (facts §2)', () => {
   let keycloak: LocalKeycloak;
+  const lines: string[] = [];
   const tokenUrl = (realm: string) => `${keycloak.realmUrl(realm)}/protocol/openid-connect/token`;
 
   beforeAll(async () => {
     keycloak = await startLocalKeycloak({
       realms: [ERRORS_REALM, OFF_REALM],
-      log: () => undefined,
+      log: (line) => lines.push(line),
     });
   });
   afterAll(() => keycloak.stop());
@@ -335,6 +345,13 @@ describe('token endpoint error table (facts §2)', () => {
       'cache-control': 'no-store',
       pragma: 'no-cache',
     });
+  });
+
+  it('warns at start about the disabled realm, the disabled user and the unemulated authenticator', () => {
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('users without "enabled": true are disabled (carol)');
+    expect(lines[0]).toContain('client authenticator client-x509 (not-set-up)');
+    expect(lines[1]).toContain('the realm has no "enabled": true');
   });
 
   it('accepts the client every failing row was measured against', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { authenticateClient } from './client-authentication';
+import { constantTimeEqual } from './constant-time-equal';
 import { signKeycloakJwt } from './keycloak-jws';
 import { OAuthError } from './oauth-error';
 import type { Client, ClientScope, User } from './realm-model';
@@ -100,10 +101,11 @@ function passwordUser(request: EndpointRequest): User {
       candidate.username === username ||
       (realm.loginWithEmailAllowed && candidate.email === username),
   );
+  // Direct grant flow: username, then enabled, then password, then required actions.
   const invalid = new OAuthError(401, 'invalid_grant', 'Invalid user credentials');
-  if (!user || password === null || user.password === undefined || user.password !== password)
-    throw invalid;
+  if (!user) throw invalid;
   if (!user.enabled) throw new OAuthError(400, 'invalid_grant', 'Account disabled');
+  if (password === null || !constantTimeEqual(password, user.password)) throw invalid;
   if (user.needsSetup) throw new OAuthError(400, 'invalid_grant', 'Account is not fully set up');
   return user;
 }
