@@ -2,7 +2,12 @@ import { createHash, createPublicKey, type JsonWebKey, verify, X509Certificate }
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalKeycloakSetupError, startLocalKeycloak, type LocalKeycloak } from './index';
+import {
+  generateKeyFile,
+  LocalKeycloakSetupError,
+  startLocalKeycloak,
+  type LocalKeycloak,
+} from './index';
 import { basicAuth, decodeToken, get, postForm, TEST_ENV } from './testing/http-helpers';
 
 const REALM = {
@@ -108,6 +113,21 @@ describe('JWKS, key rotation and key files (facts §4.1)', () => {
     const dropped = (await get(certsUrl())).json;
     expect(sigKeys(dropped)).toHaveLength(1);
     expect(verifiesWith(before, dropped)).toBe(false);
+  });
+
+  it('generateKeyFile prepares keys that a later start publishes', async () => {
+    const keyFile = join(directory, 'prepared.json');
+    await generateKeyFile(keyFile, ['keys']);
+    const stored = JSON.parse(await readFile(keyFile, 'utf8'));
+    const server = await startLocalKeycloak({ realms: [REALM], keyFile, log: () => undefined });
+    try {
+      const { keys } = (await get(`${server.realmUrl()}/protocol/openid-connect/certs`)).json;
+      expect(keys.map((key: JsonWebKey & { kid: string }) => key.kid).sort()).toEqual(
+        stored.realms.keys.map((key: { kid: string }) => key.kid).sort(),
+      );
+    } finally {
+      await server.stop();
+    }
   });
 
   it('creates a missing key file and publishes the same keys after a restart on the same port', async () => {

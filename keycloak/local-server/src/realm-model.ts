@@ -87,7 +87,7 @@ export interface Realm {
 const roleKey = (clientId: string | undefined, name: string) => `${clientId ?? ''}\u0000${name}`;
 
 /** Keycloak-style UUID text, stable per realm and username so a restart keeps `sub`. */
-export function stableUuid(...parts: string[]): string {
+function stableUuid(...parts: string[]): string {
   const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

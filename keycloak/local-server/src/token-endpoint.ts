@@ -15,7 +15,7 @@ import {
 } from './token-claims';
 
 /** Grants this server issues tokens for. */
-export const SUPPORTED_GRANTS = ['client_credentials', 'password'] as const;
+const SUPPORTED_GRANTS = ['client_credentials', 'password'] as const;
 
 /** `AccessTokenResponse` members in Keycloak's declared order (facts §1.1). */
 export interface TokenResponseBody {

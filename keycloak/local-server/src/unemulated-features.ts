@@ -107,7 +107,7 @@ const USER_KEYS = new Set([
   'access',
 ]);
 
-export const EMULATED_MAPPERS = new Set([
+const EMULATED_MAPPERS = new Set([
   'oidc-audience-mapper',
   'oidc-audience-resolve-mapper',
   'oidc-hardcoded-claim-mapper',
