@@ -5,27 +5,31 @@
 // Method (as perf-baseline.md): each server is a separate process pinned to CPU 0 (taskset), this
 // orchestrator and autocannon (1 worker, 50 connections) run on CPU 1; warm-up, then a measured
 // window; variants interleaved round by round; ratios are per round, then the median is reported.
-// Everything listens on 127.0.0.1. BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (2).
+// Everything listens on 127.0.0.1. BENCH_ROUNDS (4), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (2),
+// BENCH_ADAPTERS (express,fastify).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { JwksTestServer, KeycloakTokenSigner, createTestSigningKey } from '@app/auth/testing';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const ISSUER = 'http://localhost:8080/realms/techstore';
 const AUDIENCE = 'notification-service';
-const ADAPTERS = ['express', 'fastify'] as const;
+const ALL_ADAPTERS = ['express', 'fastify'] as const;
 const VARIANTS = [
   ['a', 'none', 'no auth'],
   ['b', 'guard', 'ServiceAuthModule'],
   ['c', 'recipe', 'NestJS recipe (passport-jwt + jwks-rsa)'],
 ] as const;
-type Adapter = (typeof ADAPTERS)[number];
+type Adapter = (typeof ALL_ADAPTERS)[number];
+const ADAPTERS = ALL_ADAPTERS.filter((adapter) =>
+  (process.env.BENCH_ADAPTERS ?? adapter).includes(adapter),
+);
 type Variant = (typeof VARIANTS)[number][0];
 interface Measurement {
   adapter: Adapter;
@@ -34,9 +38,18 @@ interface Measurement {
   rps: number;
   p50: number;
   p99: number;
+  /** Server CPU time (user + system) per request: stable even when other processes share the CPU. */
+  cpuMicros: number;
 }
 
 const root = join(__dirname, '..');
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process so far (Linux /proc; the tick is 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
 const median = (values: number[]) => {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = sorted.length >> 1;
@@ -156,7 +169,9 @@ async function main(): Promise<void> {
           try {
             const url = `http://127.0.0.1:${port}`;
             await autocannon({ url, connections: 50, duration: WARMUP_SECONDS, requests });
+            const cpuBefore = cpuSeconds(child.pid!);
             const run = await autocannon({ url, connections: 50, duration: SECONDS, requests });
+            const cpuMicros = ((cpuSeconds(child.pid!) - cpuBefore) * 1e6) / run.requests.total;
             if (run.non2xx > 0 || run.errors > 0 || run.timeouts > 0) {
               throw new Error(
                 `${adapter}/${variant}: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`,
@@ -169,6 +184,7 @@ async function main(): Promise<void> {
               rps: run.requests.average,
               p50: run.latency.p50,
               p99: run.latency.p99,
+              cpuMicros,
             });
             process.stderr.write(
               `round ${round} ${adapter.padEnd(7)} ${variant} ${run.requests.average.toFixed(0).padStart(6)} req/s\n`,
@@ -194,35 +210,41 @@ function report(
 ): void {
   const cpu = cpus();
   console.log(
-    `\nreceiver benchmark: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
-      `server ${pinned ? 'pinned to CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}; ` +
-      `autocannon 1 worker, 50 connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s, ${ROUNDS} interleaved rounds; ` +
-      `POST /api/notifications/order, 10 distinct tokens round robin; JWKS requests in total: ${jwksRequests}; ` +
-      `1-min load average before/after: ${load.map((l) => l.toFixed(2)).join('/')}`,
+    [
+      `\nreceiver benchmark: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? '?'}, ` +
+        `${(totalmem() / 2 ** 30).toFixed(0)} GiB, 1-min load average ${load.map((l) => l.toFixed(2)).join(' → ')}`,
+      pinned
+        ? 'server pinned to CPU 0 (taskset), orchestrator + autocannon on CPU 1'
+        : 'NOT pinned (taskset or a second CPU missing)',
+      `autocannon: 1 worker, 50 connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured, ` +
+        `${ROUNDS} rounds with variants interleaved; POST /api/notifications/order (JSON body → 201), ` +
+        `10 distinct valid tokens round robin; JWKS requests in total: ${jwksRequests}`,
+      'ratios: per round, then the median [min-max]; "CPU" ratios compare server CPU time per request',
+    ].join('\n'),
   );
   for (const adapter of ADAPTERS) {
     const of = (variant: Variant) =>
       results.filter((r) => r.adapter === adapter && r.variant === variant);
-    console.log(`\n${adapter}`);
-    console.log(
-      `${'variant'.padEnd(46)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`,
-    );
+    const mid = (variant: Variant, pick: (r: Measurement) => number) =>
+      median(of(variant).map(pick));
+    const perRound = (x: Variant, y: Variant, pick: (r: Measurement) => number) => {
+      const ratios = of(x).map((r) => pick(r) / pick(of(y).find((s) => s.round === r.round)!));
+      return `${median(ratios).toFixed(2)} [${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}]`;
+    };
+    const rps = (r: Measurement) => r.rps;
+    const capacity = (r: Measurement) => 1 / r.cpuMicros;
+    console.log(`\n${adapter}\n${'variant'.padEnd(46)}   req/s  p50 ms  p99 ms  CPU µs/req`);
     for (const [variant, , label] of VARIANTS) {
-      const runs = of(variant);
       console.log(
-        `(${variant}) ${label.padEnd(42)}${median(runs.map((r) => r.rps))
-          .toFixed(0)
-          .padStart(8)}` +
-          `${String(median(runs.map((r) => r.p50))).padStart(8)}${String(median(runs.map((r) => r.p99))).padStart(8)}`,
+        `(${variant}) ${label.padEnd(42)}${mid(variant, rps).toFixed(0).padStart(8)}` +
+          `${String(mid(variant, (r) => r.p50)).padStart(8)}${String(mid(variant, (r) => r.p99)).padStart(8)}` +
+          `${mid(variant, (r) => r.cpuMicros)
+            .toFixed(0)
+            .padStart(12)}`,
       );
     }
-    const ratio = (x: Variant, y: Variant) => {
-      const perRound = of(x).map((r) => r.rps / of(y).find((s) => s.round === r.round)!.rps);
-      return `${median(perRound).toFixed(2)} [${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)}]`;
-    };
-    console.log(
-      `b/a ${ratio('b', 'a')}   b/c ${ratio('b', 'c')}   (median of per-round ratios [min-max])`,
-    );
+    console.log(`req/s b/a ${perRound('b', 'a', rps)}   b/c ${perRound('b', 'c', rps)}`);
+    console.log(`CPU   b/a ${perRound('b', 'a', capacity)}   b/c ${perRound('b', 'c', capacity)}`);
   }
 }
 

@@ -157,6 +157,14 @@ describe('ClaimPolicy.evaluate', () => {
       expect(reasonOf({ ...service(), exp: T + 300, ...override })).toBe(reason);
     });
 
+    it('I09 a receiver clock 90 s off shifts results only within the tolerance', () => {
+      const token = { ...service(), iat: T, exp: T + 300 };
+      expect(reasonOf(token, NOW + 90_000)).toBeUndefined();
+      expect(reasonOf(token, NOW + 330_000)).toBe('expired');
+      expect(reasonOf(token, NOW - 90_000)).toBe('issued_in_future');
+      expect(reasonOf(token, NOW - 30_000)).toBeUndefined();
+    });
+
     it('is never reusable past exp, nor past iat + maximum age', () => {
       expect(
         policy.evaluate({ ...service(), iat: T - 3500, exp: T + 300 }, NOW).reusableUntil,

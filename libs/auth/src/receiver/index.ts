@@ -1,5 +1,5 @@
 // The receiver half: validates incoming Keycloak access tokens and authorizes routes.
-export * from './access-policy';
+export { authorize, holdsRole, REALM_ROLE_PREFIX, type AccessPolicy } from './access-policy';
 export * from './auth-principal.decorator';
 export * from './authenticated-principal';
 export * from './claim-policy';
@@ -14,4 +14,3 @@ export * from './service-auth.module';
 export * from './service-auth.options';
 export * from './user-auth.decorator';
 export * from './verified-token-cache';
-export { SERVICE_AUTH_OPTIONS } from './service-auth.module-definition';

@@ -191,6 +191,23 @@ describe('an ES256 realm (Fastify)', () => {
     ).toBe(401);
   });
 
+  it('A13 a malleated signature (s → n − s) verifies, but as a different token: never a cache hit', async () => {
+    const events: ServiceAuthEvent[] = [];
+    const stop = app.get(ServiceAuthEvents).subscribe((event) => events.push(event));
+    const [header, payload, signature] = serviceToken(ec).split('.');
+    const raw = Buffer.from(signature, 'base64url');
+    const order = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+    const s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
+    const flipped = Buffer.concat([
+      raw.subarray(0, 32),
+      Buffer.from((order - s).toString(16).padStart(64, '0'), 'hex'),
+    ]);
+    expect(await statusOf(`${header}.${payload}.${signature}`)).toBe(200);
+    expect(await statusOf(`${header}.${payload}.${flipped.toString('base64url')}`)).toBe(200);
+    stop();
+    expect(events.map((e) => e.type === 'validation' && e.cache)).toEqual(['miss', 'miss']);
+  });
+
   it('A12 refuses the all-zero ("psychic") ES256 signature', async () => {
     const [header, payload] = serviceToken(ec).split('.');
     expect(await statusOf(`${header}.${payload}.${Buffer.alloc(64).toString('base64url')}`)).toBe(
