@@ -1,6 +1,6 @@
 import {
   FakeClock,
-  flushMicrotasks,
+  waitUntil,
   keycloakTokenErrors,
   startFakeTokenEndpoint,
   tokenReply,
@@ -40,9 +40,8 @@ describe('ServiceTokenService against a real local token endpoint', () => {
 
   const requestsSince = (start: number) => endpoint.requests.length - start;
   /** Resolves once `count` events of `type` have been seen in total. */
-  async function eventCount(type: ServiceTokenEvent['type'], count: number): Promise<void> {
-    while (events.filter((e) => e.type === type).length < count) await flushMicrotasks(1);
-  }
+  const eventCount = (type: ServiceTokenEvent['type'], count: number) =>
+    waitUntil(() => events.filter((e) => e.type === type).length >= count);
   const ofType = <T extends ServiceTokenEvent['type']>(type: T) =>
     events.filter((e): e is Extract<ServiceTokenEvent, { type: T }> => e.type === type);
 
