@@ -129,6 +129,19 @@ describe.each([
     await moduleRef.close();
   });
 
+  it('ServiceTokenHttpModule rejects a bad baseURL and timeout at module creation', async () => {
+    const creation = Test.createTestingModule({
+      imports: [
+        register(options()),
+        ServiceTokenHttpModule.register({ baseURL: 'notification-service:3001', timeout: -1 }),
+      ],
+    }).compile();
+    await expect(creation).rejects.toMatchObject({
+      code: 'SERVICE_TOKEN_CONFIG_INVALID',
+      problems: [expect.stringMatching(/^baseURL/), expect.stringMatching(/^timeout/)],
+    });
+  });
+
   it('ServiceTokenHttpModule.registerAsync uses a named client', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
