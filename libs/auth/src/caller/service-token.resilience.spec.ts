@@ -319,8 +319,15 @@ describe('ServiceTokenService when Keycloak struggles', () => {
     });
   });
 
-  it('a 200 without an access token is TOKEN_RESPONSE_INVALID', async () => {
+  it('a 200 that is not a Bearer token response is TOKEN_RESPONSE_INVALID', async () => {
     endpoint.enqueue(tokenReply({ tokenType: 'DPoP' }));
     await expect(service().getToken()).rejects.toMatchObject({ code: 'TOKEN_RESPONSE_INVALID' });
+    expect(ofType('token.request')).toEqual([
+      expect.objectContaining({
+        outcome: 'error',
+        status: 200,
+        errorType: 'TOKEN_RESPONSE_INVALID',
+      }),
+    ]);
   });
 });

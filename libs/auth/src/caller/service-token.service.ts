@@ -17,6 +17,7 @@ import {
   ServiceTokenError,
   TokenEndpointError,
   TokenEndpointUnreachableError,
+  TokenResponseInvalidError,
   TokenUnavailableError,
   TokenWaitAbortedError,
   TokenWaitTimeoutError,
@@ -288,6 +289,8 @@ export class ServiceTokenService {
         } else if (error instanceof TokenEndpointUnreachableError) {
           const outcome = error.reason === 'timeout' ? 'timeout' : 'error';
           this.request(entry, trigger, attempt, startedAt, outcome, undefined, error.errorType);
+        } else if (error instanceof TokenResponseInvalidError) {
+          this.request(entry, trigger, attempt, startedAt, 'error', 200, error.code);
         }
         if (
           error instanceof TokenEndpointError &&
