@@ -9,10 +9,7 @@ import {
   exportServiceAuthMetrics,
 } from '@app/common';
 import type { Registry } from 'prom-client';
-import {
-  NOTIFICATION_SERVICE_CONFIG,
-  type NotificationServiceConfig,
-} from './config/notification-service.config';
+import type { NotificationServiceConfig } from './config/notification-service.config';
 import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
@@ -21,7 +18,7 @@ export class AppModule {
     const { keycloak } = config;
     return {
       module: AppModule,
-      // Global so feature modules can inject the typed configuration.
+      // Global so HealthModule sees READINESS_CHECKS.
       global: true,
       imports: [
         ConfigModule.forRoot({
@@ -40,7 +37,6 @@ export class AppModule {
         NotificationsModule,
       ],
       providers: [
-        { provide: NOTIFICATION_SERVICE_CONFIG, useValue: config },
         {
           // Ready when tokens can be validated: a signing key set is held or fetchable.
           provide: READINESS_CHECKS,
@@ -56,7 +52,7 @@ export class AppModule {
           },
         },
       ],
-      exports: [NOTIFICATION_SERVICE_CONFIG, READINESS_CHECKS],
+      exports: [READINESS_CHECKS],
     };
   }
 }

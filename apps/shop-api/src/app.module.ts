@@ -18,7 +18,7 @@ import {
 } from '@app/common';
 import type { Registry } from 'prom-client';
 import { CheckoutModule } from './checkout/checkout.module';
-import { SHOP_API_CONFIG, type ShopApiConfig } from './config/shop-api.config';
+import type { ShopApiConfig } from './config/shop-api.config';
 
 @Module({})
 export class AppModule {
@@ -26,7 +26,7 @@ export class AppModule {
     const { keycloak } = config;
     return {
       module: AppModule,
-      // Global so feature modules can inject the typed configuration.
+      // Global so HealthModule sees READINESS_CHECKS.
       global: true,
       imports: [
         ConfigModule.forRoot({
@@ -53,7 +53,6 @@ export class AppModule {
         CheckoutModule,
       ],
       providers: [
-        { provide: SHOP_API_CONFIG, useValue: config },
         {
           provide: READINESS_CHECKS,
           inject: [ServiceAuthHealthIndicator, ServiceTokenHealthIndicator],
@@ -76,7 +75,7 @@ export class AppModule {
           },
         },
       ],
-      exports: [SHOP_API_CONFIG, READINESS_CHECKS],
+      exports: [READINESS_CHECKS],
     };
   }
 }

@@ -15,8 +15,6 @@ export interface NotificationServiceConfig {
   mailFrom: string;
 }
 
-export const NOTIFICATION_SERVICE_CONFIG = Symbol('NOTIFICATION_SERVICE_CONFIG');
-
 /** Validates the environment; throws ConfigValidationError naming every bad variable. */
 export function loadNotificationServiceConfig(env: NodeJS.ProcessEnv): NotificationServiceConfig {
   const e = validateEnvironment(NotificationServiceEnvironment, env);

@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { Module, ValidationPipe, type DynamicModule, type LoggerService } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SmtpCatcher } from '../../../../test/support/smtp-catcher';
 import {
-  NOTIFICATION_SERVICE_CONFIG,
   loadNotificationServiceConfig,
   type NotificationServiceConfig,
 } from '../config/notification-service.config';
@@ -17,10 +17,15 @@ class NotificationsTestRoot {}
 function featureRoot(config: NotificationServiceConfig): DynamicModule {
   return {
     module: NotificationsTestRoot,
-    global: true,
-    imports: [NotificationsModule],
-    providers: [{ provide: NOTIFICATION_SERVICE_CONFIG, useValue: config }],
-    exports: [NOTIFICATION_SERVICE_CONFIG],
+    imports: [
+      ConfigModule.forRoot({
+        isGlobal: true,
+        ignoreEnvFile: true,
+        skipProcessEnv: true,
+        load: [() => ({ ...config })],
+      }),
+      NotificationsModule,
+    ],
   };
 }
 

@@ -1,24 +1,24 @@
 import { Module } from '@nestjs/common';
-import {
-  NOTIFICATION_SERVICE_CONFIG,
-  type NotificationServiceConfig,
-} from '../config/notification-service.config';
+import { ConfigService } from '@nestjs/config';
+import type { NotificationServiceConfig } from '../config/notification-service.config';
 import { LogMailTransport } from './log-mail-transport';
 import { MailTransport } from './mail-transport';
 import { NotificationsController } from './notifications.controller';
 import { OrderNotificationService } from './order-notification.service';
 import { SmtpMailTransport } from './smtp-mail-transport';
 
-/** `POST /api/notifications/order`; needs NOTIFICATION_SERVICE_CONFIG (global, from AppModule). */
+/** `POST /api/notifications/order`; reads `smtpUrl` and `mailFrom` from the global ConfigService. */
 @Module({
   controllers: [NotificationsController],
   providers: [
     OrderNotificationService,
     {
       provide: MailTransport,
-      inject: [NOTIFICATION_SERVICE_CONFIG],
-      useFactory: (config: NotificationServiceConfig): MailTransport =>
-        config.smtpUrl ? new SmtpMailTransport(config.smtpUrl) : new LogMailTransport(),
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<NotificationServiceConfig, true>): MailTransport => {
+        const smtpUrl = config.get('smtpUrl', { infer: true });
+        return smtpUrl ? new SmtpMailTransport(smtpUrl) : new LogMailTransport();
+      },
     },
   ],
 })

@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  NOTIFICATION_SERVICE_CONFIG,
-  type NotificationServiceConfig,
-} from '../config/notification-service.config';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { NotificationServiceConfig } from '../config/notification-service.config';
 import { IdempotencyStore } from './idempotency-store';
 import { MailTransport } from './mail-transport';
 import { IDEMPOTENCY_MAX_KEYS, IDEMPOTENCY_TTL_MS } from './notifications.constants';
@@ -22,7 +20,7 @@ export class OrderNotificationService {
   });
 
   constructor(
-    @Inject(NOTIFICATION_SERVICE_CONFIG) private readonly config: NotificationServiceConfig,
+    private readonly config: ConfigService<NotificationServiceConfig, true>,
     private readonly transport: MailTransport,
   ) {}
 
@@ -41,7 +39,9 @@ export class OrderNotificationService {
   private async send(order: OrderNotificationDto): Promise<string> {
     const notificationId = randomUUID();
     try {
-      await this.transport.send(composeOrderEmail(order, this.config.mailFrom, notificationId));
+      await this.transport.send(
+        composeOrderEmail(order, this.config.get('mailFrom', { infer: true }), notificationId),
+      );
     } catch (error) {
       this.logger.warn(
         `Email for order ${order.orderId} not sent (${describe(error)}); the caller may retry`,

@@ -16,8 +16,6 @@ export interface ShopApiConfig {
   notificationServiceUrl: string;
 }
 
-export const SHOP_API_CONFIG = Symbol('SHOP_API_CONFIG');
-
 /** Validates shop-api's environment; throws ConfigValidationError naming every bad variable. */
 export function loadShopApiConfig(env: NodeJS.ProcessEnv): ShopApiConfig {
   const e = validateEnvironment(ShopApiEnvironment, env, credentialProblems);

@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
-import type { Order } from '../orders/order';
+import { itemLines, type Order } from '../orders/order';
 
 /** Why a delivery attempt failed, in terms safe to log (no token, no body). */
 export class DeliveryError extends Error {
@@ -37,11 +37,7 @@ export class NotificationClient {
           {
             orderId: order.orderId,
             email: order.email,
-            items: order.items.map(({ sku, quantity, unitPriceCents }) => ({
-              sku,
-              quantity,
-              unitPrice: unitPriceCents / 100,
-            })),
+            items: itemLines(order),
             total: order.totalCents / 100,
           },
           { headers: { 'Idempotency-Key': order.orderId }, signal },

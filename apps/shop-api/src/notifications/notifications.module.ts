@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { ServiceTokenHttpModule } from '@app/auth';
-import { SHOP_API_CONFIG, type ShopApiConfig } from '../config/shop-api.config';
+import type { ShopApiConfig } from '../config/shop-api.config';
 import { NotificationClient } from './notification-client';
 import {
   DEFAULT_DELIVERY_OPTIONS,
@@ -13,9 +14,9 @@ import {
   imports: [
     // An HttpService for notification-service whose requests carry shop-api's own token.
     ServiceTokenHttpModule.registerAsync({
-      inject: [SHOP_API_CONFIG],
-      useFactory: (config: ShopApiConfig) => ({
-        baseURL: config.notificationServiceUrl,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<ShopApiConfig, true>) => ({
+        baseURL: config.get('notificationServiceUrl', { infer: true }),
         timeout: DEFAULT_DELIVERY_OPTIONS.retryAttemptTimeoutMs,
       }),
     }),

@@ -20,17 +20,22 @@ export interface Order {
   notificationAttempts: number;
 }
 
+/** The order's items with prices in currency units, as shown to the customer and in the email. */
+export function itemLines(order: Order) {
+  return order.items.map(({ sku, quantity, unitPriceCents }) => ({
+    sku,
+    quantity,
+    unitPrice: unitPriceCents / 100,
+  }));
+}
+
 /** What `GET /api/orders/:orderId` and `POST /api/checkout` show of an order. */
 export function orderView(order: Order) {
   return {
     orderId: order.orderId,
     status: order.status,
     notification: order.notification,
-    items: order.items.map(({ sku, quantity, unitPriceCents }) => ({
-      sku,
-      quantity,
-      unitPrice: unitPriceCents / 100,
-    })),
+    items: itemLines(order),
     total: order.totalCents / 100,
     createdAt: order.createdAt,
   };
