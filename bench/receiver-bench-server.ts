@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import {
   Body,
   Controller,
+  type CanActivate,
   HttpCode,
   Injectable,
   Module,
@@ -12,7 +13,7 @@ import {
   UseGuards,
   type Type,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -108,10 +109,25 @@ class RecipeModule {}
 @Module({ controllers: [OpenController] })
 class NoAuthModule {}
 
+/** (d) Reference: the floor any Nest guard pays, a global guard that only returns true. */
+@Injectable()
+class AllowGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+@Module({
+  controllers: [OpenController],
+  providers: [{ provide: APP_GUARD, useClass: AllowGuard }],
+})
+class AllowGuardModule {}
+
 const MODULES: Record<string, Type> = {
   none: NoAuthModule,
   guard: GuardModule,
   recipe: RecipeModule,
+  'allow-guard': AllowGuardModule,
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 // `npm run bench:receiver`: requests per second for (a) the endpoint with no auth, (b) the same
 // endpoint behind ServiceAuthModule, ten distinct valid tokens round robin, (c) the plain NestJS
-// passport-jwt + jwks-rsa recipe with the same tokens; on Express and on Fastify, in one run.
+// passport-jwt + jwks-rsa recipe with the same tokens, and (d) for reference a Nest global guard
+// that only returns true (the floor any guard pays); on Express and on Fastify, in one run.
 //
 // Method (as perf-baseline.md): each server is a separate process pinned to CPU 0 (taskset), this
 // orchestrator and autocannon (1 worker, 50 connections) run on CPU 1; warm-up, then a measured
@@ -25,6 +26,7 @@ const VARIANTS = [
   ['a', 'none', 'no auth'],
   ['b', 'guard', 'ServiceAuthModule'],
   ['c', 'recipe', 'NestJS recipe (passport-jwt + jwks-rsa)'],
+  ['d', 'allow-guard', 'reference: a Nest guard returning true'],
 ] as const;
 type Adapter = (typeof ALL_ADAPTERS)[number];
 const ADAPTERS = ALL_ADAPTERS.filter((adapter) =>
@@ -245,6 +247,9 @@ function report(
     }
     console.log(`req/s b/a ${perRound('b', 'a', rps)}   b/c ${perRound('b', 'c', rps)}`);
     console.log(`CPU   b/a ${perRound('b', 'a', capacity)}   b/c ${perRound('b', 'c', capacity)}`);
+    console.log(
+      `reference: d/a ${perRound('d', 'a', rps)} (req/s), ${perRound('d', 'a', capacity)} (CPU)`,
+    );
   }
 }
 
