@@ -1,24 +1,15 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import { keycloakEndpoints } from '../keycloak';
+import { ASYMMETRIC_ALGORITHMS, keycloakEndpoints, type AsymmetricAlgorithm } from '../keycloak';
 import { systemClock, type ServiceTokenClock } from './clock';
 import { ServiceTokenConfigError } from './service-token.errors';
 
 export type ServiceTokenAuthMethod =
   'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
-export const ASSERTION_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-] as const;
-export type AssertionAlgorithm = (typeof ASSERTION_ALGORITHMS)[number];
+/** Algorithms for signing `private_key_jwt` client assertions. */
+export const ASSERTION_ALGORITHMS = ASYMMETRIC_ALGORITHMS;
+export type AssertionAlgorithm = AsymmetricAlgorithm;
 
 /** What the library logs through (Nest's `Logger` fits). Messages never carry secrets or tokens. */
 export interface ServiceTokenLogger {

@@ -1,1 +1,2 @@
 export * from './keycloak-endpoints';
+export * from './jws-algorithms';

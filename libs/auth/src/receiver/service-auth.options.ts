@@ -1,19 +1,8 @@
-import { keycloakEndpoints } from '../keycloak';
-import { ServiceAuthConfigurationError } from './service-auth.errors';
+import { ASYMMETRIC_ALGORITHMS, keycloakEndpoints, type AsymmetricAlgorithm } from '../keycloak';
 
 /** Signature algorithms the receiver can be told to accept: asymmetric only (RFC 8725 §3.1). */
-export const ASYMMETRIC_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-] as const;
-export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+export { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm };
+import { ServiceAuthConfigurationError } from './service-auth.errors';
 
 /** What an app gives `ServiceAuthModule.forRoot()`; the library never reads `process.env`. */
 export interface ServiceAuthOptions {
