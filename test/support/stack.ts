@@ -41,7 +41,7 @@ export class Stack {
     readonly keycloakUrl: string,
     readonly issuer: string,
     /** The local server when this stack runs one; undefined against a real Keycloak. */
-    readonly localKeycloak: LocalKeycloak | undefined,
+    public localKeycloak: LocalKeycloak | undefined,
     private readonly localKeycloakRestart: (() => Promise<LocalKeycloak>) | undefined,
     /** The local server's key file (private keys), to sign tokens as the realm would. */
     private readonly keyFile: string | undefined,
@@ -146,8 +146,7 @@ export class Stack {
 
   async restartKeycloak(): Promise<void> {
     if (this.localKeycloakRestart) {
-      (this as { localKeycloak: LocalKeycloak | undefined }).localKeycloak =
-        await this.localKeycloakRestart();
+      this.localKeycloak = await this.localKeycloakRestart();
     }
   }
 
