@@ -6,7 +6,7 @@
 // Method (as perf-baseline.md): each server is a separate process pinned to CPU 0 (taskset), this
 // orchestrator and autocannon (1 worker, 50 connections) run on CPU 1; warm-up, then a measured
 // window; variants interleaved round by round; ratios are per round, then the median is reported.
-// Everything listens on 127.0.0.1. BENCH_ROUNDS (4), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (2),
+// Everything listens on 127.0.0.1. BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (2),
 // BENCH_ADAPTERS (express,fastify).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { JwksTestServer, KeycloakTokenSigner, createTestSigningKey } from '@app/auth/testing';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const ISSUER = 'http://localhost:8080/realms/techstore';
