@@ -2,13 +2,13 @@
 # runs (docker-compose.yml builds it twice, the build stage is shared through the layer cache):
 #   docker build --build-arg APP=notification-service -t notification-service .
 
-# Build: all dependencies, then the webpack bundles dist/apps/<app>/main.js (node_modules stay
+# Build: all dependencies, then the rspack bundles dist/apps/<app>/main.js (node_modules stay
 # external, so the runtime stage installs the production dependencies).
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
-COPY nest-cli.json tsconfig.json ./
+COPY nest-cli.json tsconfig.json rspack.config.cjs ./
 COPY libs ./libs
 COPY apps ./apps
 RUN npm run build

@@ -21,6 +21,21 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
+      // Relative imports name the file as ESM needs it (`./x.js`, `./dir/index.js`), so that
+      // any folder (above all libs/auth) can be copied into an ESM app unchanged.
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'ImportDeclaration',
+          'ExportAllDeclaration',
+          'ExportNamedDeclaration',
+          'ImportExpression',
+        ].map((node) => ({
+          selector: `${node}[source.value=/^\\.{1,2}(\\/|$)/]:not([source.value=/\\.(js|json)$/])`,
+          message:
+            'Write the extension ESM needs: ./file.js for ./file.ts, ./dir/index.js for a folder.',
+        })),
+      ],
       'no-restricted-imports': [
         'error',
         {

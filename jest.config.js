@@ -17,11 +17,12 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/keycloak', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // jose 6 and content-disposition (via @fastify/static) ship ES modules only; swc turns them
-  // into CommonJS for Jest's module system.
-  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)'],
+  // Our TypeScript becomes CommonJS; ESM-only packages (NestJS 12, jose, ...) load as real ES
+  // modules through Jest's require(esm) (Node 24.9+, `--experimental-vm-modules`).
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
+    // Relative imports carry the `.js` of ESM (`./x.js` is the source `./x.ts`).
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@app/auth(|/.*)$': '<rootDir>/libs/auth/src$1',
     '^@app/common(|/.*)$': '<rootDir>/libs/common/src$1',
     '^@app/keycloak-local$': '<rootDir>/keycloak/local-server/src',

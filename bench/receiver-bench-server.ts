@@ -21,7 +21,7 @@ import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 // Compiled by plain tsc outside the Nest build, where the @app/auth path alias does not exist.
 // eslint-disable-next-line no-restricted-imports
-import { ServiceAuth, ServiceAuthModule } from '../libs/auth/src/receiver';
+import { ServiceAuth, ServiceAuthModule } from '../libs/auth/src/receiver/index.js';
 
 const {
   VARIANT = 'none',

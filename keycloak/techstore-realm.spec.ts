@@ -5,7 +5,7 @@ import type {
   ClientRepresentation,
   RealmRepresentation,
   UserRepresentation,
-} from './local-server/src/realm-representation';
+} from './local-server/src/realm-representation.js';
 
 // The realm file real Keycloak 26 imports (`start-dev --import-realm`): every rule of
 // keycloak-facts §3.4 / §7 and of the contract, checked on the JSON itself.

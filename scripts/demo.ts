@@ -5,7 +5,7 @@
  * `npm run demo -- --keep` leaves everything running until Ctrl-C.
  */
 import { tokenFingerprint } from '@app/auth';
-import { Stack } from '../test/support/stack';
+import { Stack } from '../test/support/stack.js';
 
 const keep = process.argv.includes('--keep');
 const say = (line = '') => process.stdout.write(`${line}\n`);

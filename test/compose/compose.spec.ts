@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join, posix } from 'node:path';
 import { promisify } from 'node:util';
-import { loadNotificationServiceConfig } from '../../apps/notification-service/src/config/notification-service.config';
-import { NotificationServiceEnvironment } from '../../apps/notification-service/src/config/notification-service.environment';
-import { loadShopApiConfig } from '../../apps/shop-api/src/config/shop-api.config';
-import { ShopApiEnvironment } from '../../apps/shop-api/src/config/shop-api.environment';
+import { loadNotificationServiceConfig } from '../../apps/notification-service/src/config/notification-service.config.js';
+import { NotificationServiceEnvironment } from '../../apps/notification-service/src/config/notification-service.environment.js';
+import { loadShopApiConfig } from '../../apps/shop-api/src/config/shop-api.config.js';
+import { ShopApiEnvironment } from '../../apps/shop-api/src/config/shop-api.environment.js';
 import {
   REPO_ROOT,
   dependenciesOf,
@@ -20,8 +20,8 @@ import {
   repoFile,
   withDefaults,
   type ComposeService,
-} from './compose-file';
-import { argsOf, execForm, loadDockerfile } from './dockerfile';
+} from './compose-file.js';
+import { argsOf, execForm, loadDockerfile } from './dockerfile.js';
 
 // Static checks of docker-compose.yml, Dockerfile and .dockerignore (Docker is not available
 // where these tests run). They compare the files with the apps' configuration classes and the

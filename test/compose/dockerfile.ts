@@ -1,4 +1,4 @@
-import { repoFile } from './compose-file';
+import { repoFile } from './compose-file.js';
 
 export interface Instruction {
   keyword: string;

@@ -5,8 +5,8 @@
  * Scenarios that need to stop Keycloak or sign with its keys run against the local server only.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { waitFor } from '../support/processes';
-import { Stack } from '../support/stack';
+import { waitFor } from '../support/processes.js';
+import { Stack } from '../support/stack.js';
 
 const realKeycloak = process.env.KEYCLOAK_URL;
 const localOnly = realKeycloak ? it.skip : it;

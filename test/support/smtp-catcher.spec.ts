@@ -1,5 +1,5 @@
 import { createTransport, type Transporter } from 'nodemailer';
-import { SmtpCatcher } from './smtp-catcher';
+import { SmtpCatcher } from './smtp-catcher.js';
 
 describe('SmtpCatcher', () => {
   let catcher: SmtpCatcher;

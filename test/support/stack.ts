@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalKeycloak, type LocalKeycloak } from '@app/keycloak-local';
-import { SmtpCatcher } from './smtp-catcher';
-import { REPO_ROOT, appProcess, freePort, waitFor, type AppProcess } from './processes';
+import { SmtpCatcher } from './smtp-catcher.js';
+import { REPO_ROOT, appProcess, freePort, waitFor, type AppProcess } from './processes.js';
 
 export const REALM = 'techstore';
 
@@ -137,7 +137,7 @@ export class Stack {
     const stored = content.realms[REALM].find((key) => key.use === 'sig');
     if (!stored) throw new Error('no signing key in the key file');
     const { kid, use: _use, alg: _alg, x5c: _x5c, ...jwk } = stored;
-    return { kid, privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }) };
+    return { kid, privateKey: createPrivateKey({ key: jwk, format: 'jwk' }) };
   }
 
   async stopKeycloak(): Promise<void> {

@@ -9,8 +9,8 @@ import {
   exportServiceAuthMetrics,
 } from '@app/common';
 import type { Registry } from 'prom-client';
-import type { NotificationServiceConfig } from './config/notification-service.config';
-import { NotificationsModule } from './notifications/notifications.module';
+import type { NotificationServiceConfig } from './config/notification-service.config.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 @Module({})
 export class AppModule {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/common';
-import { notificationService } from './notification-service.definition';
+import { notificationService } from './notification-service.definition.js';
 
 void bootstrapService(notificationService);

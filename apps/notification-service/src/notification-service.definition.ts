@@ -1,9 +1,9 @@
 import type { ServiceBootstrap } from '@app/common';
-import { AppModule } from './app.module';
+import { AppModule } from './app.module.js';
 import {
   loadNotificationServiceConfig,
   type NotificationServiceConfig,
-} from './config/notification-service.config';
+} from './config/notification-service.config.js';
 
 export const notificationService: ServiceBootstrap<NotificationServiceConfig> = {
   name: 'notification-service',

@@ -17,8 +17,8 @@ import {
   exportServiceTokenMetrics,
 } from '@app/common';
 import type { Registry } from 'prom-client';
-import { CheckoutModule } from './checkout/checkout.module';
-import type { ShopApiConfig } from './config/shop-api.config';
+import { CheckoutModule } from './checkout/checkout.module.js';
+import type { ShopApiConfig } from './config/shop-api.config.js';
 
 @Module({})
 export class AppModule {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/common';
-import { shopApi } from './shop-api.definition';
+import { shopApi } from './shop-api.definition.js';
 
 void bootstrapService(shopApi);

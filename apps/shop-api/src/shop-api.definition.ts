@@ -1,6 +1,6 @@
 import type { ServiceBootstrap } from '@app/common';
-import { AppModule } from './app.module';
-import { loadShopApiConfig, type ShopApiConfig } from './config/shop-api.config';
+import { AppModule } from './app.module.js';
+import { loadShopApiConfig, type ShopApiConfig } from './config/shop-api.config.js';
 
 export const shopApi: ServiceBootstrap<ShopApiConfig> = {
   name: 'shop-api',

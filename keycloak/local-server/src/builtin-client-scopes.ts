@@ -1,4 +1,4 @@
-import type { ClientScopeRepresentation } from './realm-representation';
+import type { ClientScopeRepresentation } from './realm-representation.js';
 
 const claim = (
   mapper: string,

@@ -6,10 +6,10 @@ import {
   type JSONWebKeySet,
   type JWTPayload,
 } from 'jose';
-import { constantTimeEqual } from './constant-time-equal';
-import { INVALID_CLIENT_CREDENTIALS, OAuthError } from './oauth-error';
-import type { Client } from './realm-model';
-import { type EndpointRequest, pruneExpired } from './realm-runtime';
+import { constantTimeEqual } from './constant-time-equal.js';
+import { INVALID_CLIENT_CREDENTIALS, OAuthError } from './oauth-error.js';
+import type { Client } from './realm-model.js';
+import { type EndpointRequest, pruneExpired } from './realm-runtime.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

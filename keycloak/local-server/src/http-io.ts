@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CONSULT_SERVER_LOG, OAuthError } from './oauth-error';
+import { CONSULT_SERVER_LOG, OAuthError } from './oauth-error.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,9 +1,9 @@
-export { startLocalKeycloak, DEFAULT_REALM_FILE } from './local-keycloak';
+export { startLocalKeycloak, DEFAULT_REALM_FILE } from './local-keycloak.js';
 export type {
   LocalKeycloak,
   LocalKeycloakOptions,
   LocalKeycloakStats,
-} from './local-keycloak.options';
-export { LocalKeycloakSetupError } from './local-keycloak.errors';
-export { generateKeyFile } from './key-file';
-export { resolvePlaceholders } from './placeholders';
+} from './local-keycloak.options.js';
+export { LocalKeycloakSetupError } from './local-keycloak.errors.js';
+export { generateKeyFile } from './key-file.js';
+export { resolvePlaceholders } from './placeholders.js';

@@ -1,5 +1,5 @@
-import { startLocalKeycloak, type LocalKeycloak } from './index';
-import { basicAuth, postForm, TEST_ENV } from './testing/http-helpers';
+import { startLocalKeycloak, type LocalKeycloak } from './index.js';
+import { basicAuth, postForm, TEST_ENV } from './testing/http-helpers.js';
 
 describe('introspection and revocation (facts §8)', () => {
   let keycloak: LocalKeycloak;

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { RealmKeys, type StoredKey } from './realm-keys';
+import { RealmKeys, type StoredKey } from './realm-keys.js';
 
 /** Content of a key file: per realm, its private JWKs (signing keys newest first, then `enc`). */
 export interface KeyFileContent {
@@ -11,7 +11,9 @@ async function readKeyFile(path: string): Promise<KeyFileContent> {
     return JSON.parse(await readFile(path, 'utf8')) as KeyFileContent;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { realms: {} };
-    throw new Error(`keyFile ${path} is not a readable key file: ${(error as Error).message}`);
+    throw new Error(`keyFile ${path} is not a readable key file: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

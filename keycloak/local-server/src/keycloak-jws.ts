@@ -1,5 +1,5 @@
 import { sign, verify } from 'node:crypto';
-import type { RealmKey, RealmKeys } from './realm-keys';
+import type { RealmKey, RealmKeys } from './realm-keys.js';
 
 /**
  * Signs claims the way Keycloak's `JWSBuilder` does: the header is written by hand with spaces

@@ -7,8 +7,8 @@ import {
   LocalKeycloakSetupError,
   startLocalKeycloak,
   type LocalKeycloak,
-} from './index';
-import { basicAuth, decodeToken, get, postForm, TEST_ENV } from './testing/http-helpers';
+} from './index.js';
+import { basicAuth, decodeToken, get, postForm, TEST_ENV } from './testing/http-helpers.js';
 
 const REALM = {
   realm: 'keys',

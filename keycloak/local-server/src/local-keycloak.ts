@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { discoveryDocument } from './discovery';
-import { handleIntrospection } from './introspection-endpoint';
-import { claimedClientId } from './client-authentication';
-import { loadRealmKeys, saveKeyFile } from './key-file';
+import { discoveryDocument } from './discovery.js';
+import { handleIntrospection } from './introspection-endpoint.js';
+import { claimedClientId } from './client-authentication.js';
+import { loadRealmKeys, saveKeyFile } from './key-file.js';
 import {
   NO_STORE_HEADERS,
   NOT_FOUND,
@@ -13,21 +13,21 @@ import {
   SECURITY_HEADERS,
   sendError,
   sendJson,
-} from './http-io';
+} from './http-io.js';
 import type {
   LocalKeycloak,
   LocalKeycloakOptions,
   LocalKeycloakStats,
-} from './local-keycloak.options';
-import { LocalKeycloakSetupError } from './local-keycloak.errors';
-import { CONSULT_SERVER_LOG, OAuthError } from './oauth-error';
-import { buildRealm, type Realm } from './realm-model';
-import { loadRealmSource, type LoadedRealmSource } from './realm-loader';
-import type { RealmKeys } from './realm-keys';
-import type { EndpointRequest, RealmRuntime } from './realm-runtime';
-import { handleRevocation } from './revocation-endpoint';
-import { handleTokenRequest } from './token-endpoint';
-import { unemulatedFeatures } from './unemulated-features';
+} from './local-keycloak.options.js';
+import { LocalKeycloakSetupError } from './local-keycloak.errors.js';
+import { CONSULT_SERVER_LOG, OAuthError } from './oauth-error.js';
+import { buildRealm, type Realm } from './realm-model.js';
+import { loadRealmSource, type LoadedRealmSource } from './realm-loader.js';
+import type { RealmKeys } from './realm-keys.js';
+import type { EndpointRequest, RealmRuntime } from './realm-runtime.js';
+import { handleRevocation } from './revocation-endpoint.js';
+import { handleTokenRequest } from './token-endpoint.js';
+import { unemulatedFeatures } from './unemulated-features.js';
 
 /** The repository's realm file, served when no `realms` option is given. */
 export const DEFAULT_REALM_FILE = join(__dirname, '..', '..', 'techstore-realm.json');

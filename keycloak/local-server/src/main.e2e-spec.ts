@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { basicAuth, decodeToken, postForm } from './testing/http-helpers';
+import { basicAuth, decodeToken, postForm } from './testing/http-helpers.js';
 
 // The issue's "Done when" scenario: `npm run keycloak:local` (here `npx tsx …/main.ts`, the
 // script's command) on a free port, with the dev-only secrets of .env.example.

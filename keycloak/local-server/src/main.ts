@@ -6,7 +6,7 @@ import {
   LocalKeycloakSetupError,
   resolvePlaceholders,
   startLocalKeycloak,
-} from './index';
+} from './index.js';
 
 // `npm run keycloak:local [realm files…]`: the local Keycloak-compatible server in the foreground.
 const DEV_VALUES_FILE = join(__dirname, '..', '..', '..', '.env.example');

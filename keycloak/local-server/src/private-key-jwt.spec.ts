@@ -2,8 +2,8 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
-import { startLocalKeycloak, type LocalKeycloak } from './index';
-import { decodeToken, postForm } from './testing/http-helpers';
+import { startLocalKeycloak, type LocalKeycloak } from './index.js';
+import { decodeToken, postForm } from './testing/http-helpers.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const NOW = 1_800_000_000;

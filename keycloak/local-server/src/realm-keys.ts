@@ -6,7 +6,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { promisify } from 'node:util';
-import { selfSignedCertificate } from './self-signed-certificate';
+import { selfSignedCertificate } from './self-signed-certificate.js';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 
@@ -65,7 +65,7 @@ export function storeKey(key: RealmKey): StoredKey {
 
 export function restoreKey(stored: StoredKey): RealmKey {
   const { kid, use, alg, x5c, ...jwk } = stored;
-  const privateKey = createPrivateKey({ key: jwk as never, format: 'jwk' });
+  const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
   return { kid, use, alg, privateKey, publicKey: createPublicKey(privateKey), certificate: x5c[0] };
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { resolvePlaceholders } from './placeholders';
-import type { RealmRepresentation } from './realm-representation';
+import { resolvePlaceholders } from './placeholders.js';
+import type { RealmRepresentation } from './realm-representation.js';
 
 /** One realm source after reading and placeholder resolution. */
 export interface LoadedRealmSource {

@@ -3,14 +3,14 @@ import {
   BUILTIN_CLIENT_SCOPES,
   BUILTIN_DEFAULT_CLIENT_SCOPES,
   BUILTIN_OPTIONAL_CLIENT_SCOPES,
-} from './builtin-client-scopes';
+} from './builtin-client-scopes.js';
 import type {
   ClientRepresentation,
   ProtocolMapperRepresentation,
   RealmRepresentation,
   RoleRepresentation,
   UserRepresentation,
-} from './realm-representation';
+} from './realm-representation.js';
 
 export interface ProtocolMapper {
   name: string;

@@ -1,6 +1,6 @@
 import type { JWTVerifyGetKey } from 'jose';
-import type { Realm } from './realm-model';
-import type { RealmKeys } from './realm-keys';
+import type { Realm } from './realm-model.js';
+import type { RealmKeys } from './realm-keys.js';
 
 /** A loaded realm with its keys and the state Keycloak would keep in its database / caches. */
 export interface RealmRuntime {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { startLocalKeycloak } from './index';
-import { basicAuth, decodeToken, get, postForm } from './testing/http-helpers';
+import { startLocalKeycloak } from './index.js';
+import { basicAuth, decodeToken, get, postForm } from './testing/http-helpers.js';
 
 // The real exports in shared/realm-samples load without crashing; what the server does not
 // emulate is named in exactly one warning line per realm, and what it does emulate still works.

@@ -1,8 +1,8 @@
-import { authenticateClient } from './client-authentication';
-import { OAuthError } from './oauth-error';
-import type { EndpointRequest } from './realm-runtime';
-import { checkSsl } from './ssl-required';
-import { activeAccessTokenClaims } from './token-verification';
+import { authenticateClient } from './client-authentication.js';
+import { OAuthError } from './oauth-error.js';
+import type { EndpointRequest } from './realm-runtime.js';
+import { checkSsl } from './ssl-required.js';
+import { activeAccessTokenClaims } from './token-verification.js';
 
 /**
  * `POST …/protocol/openid-connect/revoke` (facts §8.2): client authentication as at the token

@@ -1,6 +1,6 @@
-import { startLocalKeycloak } from './index';
-import { httpsRequired } from './ssl-required';
-import { postForm } from './testing/http-helpers';
+import { startLocalKeycloak } from './index.js';
+import { httpsRequired } from './ssl-required.js';
+import { postForm } from './testing/http-helpers.js';
 
 describe('sslRequired (facts §10.1)', () => {
   it.each([

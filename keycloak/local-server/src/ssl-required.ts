@@ -1,5 +1,5 @@
 import { BlockList, isIPv6 } from 'node:net';
-import { OAuthError } from './oauth-error';
+import { OAuthError } from './oauth-error.js';
 
 // Keycloak's SslRequired.EXTERNAL exempts loopback, site-local, link-local and IPv6 ULA
 // addresses (facts §10.1).

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { startLocalKeycloak, type LocalKeycloak } from './index';
-import { basicAuth, decodeToken, postForm, TEST_ENV } from './testing/http-helpers';
+import { startLocalKeycloak, type LocalKeycloak } from './index.js';
+import { basicAuth, decodeToken, postForm, TEST_ENV } from './testing/http-helpers.js';
 
 // Claim rules of keycloak-facts §3 (aud string/array/absent, roles, scopes, lifespans, mappers)
 // on small inline realms, plus the customer token of the techstore realm.

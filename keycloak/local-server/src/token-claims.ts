@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { javaHashMapOrder } from './java-hash-map-order';
-import type { Client, ClientScope, ProtocolMapper, Realm, Role, User } from './realm-model';
+import { javaHashMapOrder } from './java-hash-map-order.js';
+import type { Client, ClientScope, ProtocolMapper, Realm, Role, User } from './realm-model.js';
 
 /** Which grant produced a token; decides the `jti` context prefix (facts §3.2, 26.2+). */
 export type GrantKind = 'client_credentials' | 'password' | 'refresh_token';

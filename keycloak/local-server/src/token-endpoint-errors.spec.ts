@@ -1,5 +1,5 @@
-import { startLocalKeycloak, type LocalKeycloak } from './index';
-import { basicAuth, postForm } from './testing/http-helpers';
+import { startLocalKeycloak, type LocalKeycloak } from './index.js';
+import { basicAuth, postForm } from './testing/http-helpers.js';
 
 // Every row of keycloak-facts §2 (plus the password grant's own errors), against a realm built
 // to reach each situation, in Keycloak's order of checks.

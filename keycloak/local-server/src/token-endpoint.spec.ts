@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { startLocalKeycloak, type LocalKeycloak } from './index';
-import { basicAuth, decodeToken, get, postForm, TEST_ENV } from './testing/http-helpers';
+import { startLocalKeycloak, type LocalKeycloak } from './index.js';
+import { basicAuth, decodeToken, get, postForm, TEST_ENV } from './testing/http-helpers.js';
 
 describe('token endpoint: client_credentials for the techstore realm', () => {
   let keycloak: LocalKeycloak;

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { authenticateClient } from './client-authentication';
-import { constantTimeEqual } from './constant-time-equal';
-import { signKeycloakJwt } from './keycloak-jws';
-import { OAuthError } from './oauth-error';
-import type { Client, ClientScope, User } from './realm-model';
-import type { EndpointRequest } from './realm-runtime';
-import { checkSsl } from './ssl-required';
+import { authenticateClient } from './client-authentication.js';
+import { constantTimeEqual } from './constant-time-equal.js';
+import { signKeycloakJwt } from './keycloak-jws.js';
+import { OAuthError } from './oauth-error.js';
+import type { Client, ClientScope, User } from './realm-model.js';
+import type { EndpointRequest } from './realm-runtime.js';
+import { checkSsl } from './ssl-required.js';
 import {
   accessTokenClaims,
   type GrantKind,
   idTokenClaims,
   scopeString,
   type TokenContext,
-} from './token-claims';
+} from './token-claims.js';
 
 /** Grants this server issues tokens for. */
 const SUPPORTED_GRANTS = ['client_credentials', 'password'] as const;

@@ -1,5 +1,5 @@
-import { verifyKeycloakJwt } from './keycloak-jws';
-import { pruneExpired, type RealmRuntime } from './realm-runtime';
+import { verifyKeycloakJwt } from './keycloak-jws.js';
+import { pruneExpired, type RealmRuntime } from './realm-runtime.js';
 
 /**
  * Claims of an access token this realm issued that Keycloak would still treat as valid:

@@ -2,7 +2,7 @@ import type {
   ClientRepresentation,
   RealmRepresentation,
   UserRepresentation,
-} from './realm-representation';
+} from './realm-representation.js';
 
 /** Realm settings this server reads, or that only matter to pages it does not serve. */
 const REALM_KEYS = new Set([

@@ -4,7 +4,7 @@ import {
   type KeycloakSettings,
   type LogLevel,
 } from '@app/common';
-import { NotificationServiceEnvironment } from './notification-service.environment';
+import { NotificationServiceEnvironment } from './notification-service.environment.js';
 
 export interface NotificationServiceConfig {
   port: number;

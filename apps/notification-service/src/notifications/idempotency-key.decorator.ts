@@ -3,7 +3,7 @@ import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   SAFE_TOKEN,
   SAFE_TOKEN_CHARACTERS,
-} from './notifications.constants';
+} from './notifications.constants.js';
 
 /**
  * The request's `Idempotency-Key` header, or `undefined` when absent. The structured-field form

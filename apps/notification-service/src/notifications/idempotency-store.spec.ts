@@ -1,5 +1,5 @@
-import { IdempotencyStore } from './idempotency-store';
-import { IdempotencyKeyReusedError } from './notifications.errors';
+import { IdempotencyStore } from './idempotency-store.js';
+import { IdempotencyKeyReusedError } from './notifications.errors.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

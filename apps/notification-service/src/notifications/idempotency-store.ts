@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { IdempotencyKeyReusedError } from './notifications.errors';
+import { IdempotencyKeyReusedError } from './notifications.errors.js';
 
 export interface IdempotencyStoreOptions {
   /** Completed keys remembered at most; the least recently used is forgotten first. */

@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { MailTransport, type OutgoingEmail } from './mail-transport';
+import { MailTransport, type OutgoingEmail } from './mail-transport.js';
 
 /** Used when `SMTP_URL` is unset: each email is written to the log, readable, and not sent. */
 export class LogMailTransport extends MailTransport implements OnApplicationBootstrap {

@@ -3,12 +3,12 @@ import { Module, ValidationPipe, type DynamicModule, type LoggerService } from '
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SmtpCatcher } from '../../../../test/support/smtp-catcher';
+import { SmtpCatcher } from '../../../../test/support/smtp-catcher.js';
 import {
   loadNotificationServiceConfig,
   type NotificationServiceConfig,
-} from '../config/notification-service.config';
-import { NotificationsModule } from './notifications.module';
+} from '../config/notification-service.config.js';
+import { NotificationsModule } from './notifications.module.js';
 
 /** The feature as the app mounts it, without the app's other modules (auth is tested e2e). */
 @Module({})

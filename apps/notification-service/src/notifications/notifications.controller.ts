@@ -12,10 +12,10 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { IdempotencyKey } from './idempotency-key.decorator';
-import { NotificationResultDto } from './notification-result.dto';
-import { OrderNotificationDto } from './order-notification.dto';
-import { OrderNotificationService } from './order-notification.service';
+import { IdempotencyKey } from './idempotency-key.decorator.js';
+import { NotificationResultDto } from './notification-result.dto.js';
+import { OrderNotificationDto } from './order-notification.dto.js';
+import { OrderNotificationService } from './order-notification.service.js';
 
 /** Works on both HTTP adapters: Fastify's reply and Express's response both have status(). */
 interface StatusSetter {

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { NotificationServiceConfig } from '../config/notification-service.config';
-import { LogMailTransport } from './log-mail-transport';
-import { MailTransport } from './mail-transport';
-import { NotificationsController } from './notifications.controller';
-import { OrderNotificationService } from './order-notification.service';
-import { SmtpMailTransport } from './smtp-mail-transport';
+import type { NotificationServiceConfig } from '../config/notification-service.config.js';
+import { LogMailTransport } from './log-mail-transport.js';
+import { MailTransport } from './mail-transport.js';
+import { NotificationsController } from './notifications.controller.js';
+import { OrderNotificationService } from './order-notification.service.js';
+import { SmtpMailTransport } from './smtp-mail-transport.js';
 
 /** `POST /api/notifications/order`; reads `smtpUrl` and `mailFrom` from the global ConfigService. */
 @Module({

@@ -1,4 +1,4 @@
-import { composeOrderEmail } from './order-email';
+import { composeOrderEmail } from './order-email.js';
 
 describe('composeOrderEmail', () => {
   it('addresses the customer from MAIL_FROM, names the order and lists items and total', () => {

@@ -1,5 +1,5 @@
-import type { OutgoingEmail } from './mail-transport';
-import type { OrderNotificationDto } from './order-notification.dto';
+import type { OutgoingEmail } from './mail-transport.js';
+import type { OrderNotificationDto } from './order-notification.dto.js';
 
 /** The order confirmation: subject names the order, text lists every item and the total. */
 export function composeOrderEmail(

@@ -13,8 +13,12 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ORDER_ID_MAX_LENGTH, SAFE_TOKEN, SAFE_TOKEN_CHARACTERS } from './notifications.constants';
-import { OrderItemDto } from './order-item.dto';
+import {
+  ORDER_ID_MAX_LENGTH,
+  SAFE_TOKEN,
+  SAFE_TOKEN_CHARACTERS,
+} from './notifications.constants.js';
+import { OrderItemDto } from './order-item.dto.js';
 
 /** Body of `POST /api/notifications/order`: the confirmed order to email. */
 export class OrderNotificationDto {

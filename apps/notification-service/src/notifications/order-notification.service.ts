@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { NotificationServiceConfig } from '../config/notification-service.config';
-import { IdempotencyStore } from './idempotency-store';
-import { MailTransport } from './mail-transport';
-import { IDEMPOTENCY_MAX_KEYS, IDEMPOTENCY_TTL_MS } from './notifications.constants';
-import { MailDeliveryFailedError } from './notifications.errors';
-import type { NotificationResultDto } from './notification-result.dto';
-import { composeOrderEmail } from './order-email';
-import type { OrderNotificationDto } from './order-notification.dto';
+import type { NotificationServiceConfig } from '../config/notification-service.config.js';
+import { IdempotencyStore } from './idempotency-store.js';
+import { MailTransport } from './mail-transport.js';
+import { IDEMPOTENCY_MAX_KEYS, IDEMPOTENCY_TTL_MS } from './notifications.constants.js';
+import { MailDeliveryFailedError } from './notifications.errors.js';
+import type { NotificationResultDto } from './notification-result.dto.js';
+import { composeOrderEmail } from './order-email.js';
+import type { OrderNotificationDto } from './order-notification.dto.js';
 
 /** Sends one order email per idempotency key. */
 @Injectable()

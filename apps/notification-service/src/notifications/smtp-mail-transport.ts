@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
-import { MailTransport, type OutgoingEmail } from './mail-transport';
-import { SMTP_TIMEOUTS } from './notifications.constants';
+import { MailTransport, type OutgoingEmail } from './mail-transport.js';
+import { SMTP_TIMEOUTS } from './notifications.constants.js';
 
 /**
  * Sends through nodemailer's SMTP transport, one connection per email (no pool: nothing stays

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { AuthPrincipal, UserAuth, type AuthenticatedPrincipal } from '@app/auth';
-import { orderView } from '../orders/order';
-import { CheckoutService } from './checkout.service';
-import { CheckoutDto } from './dto/checkout.dto';
+import { orderView } from '../orders/order.js';
+import { CheckoutService } from './checkout.service.js';
+import { CheckoutDto } from './dto/checkout.dto.js';
 
 @ApiTags('checkout')
 @ApiBearerAuth()

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
-import { OrderRepository } from '../orders/order.repository';
-import { OrdersController } from '../orders/orders.controller';
-import { CheckoutController } from './checkout.controller';
-import { CheckoutService } from './checkout.service';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { OrderRepository } from '../orders/order.repository.js';
+import { OrdersController } from '../orders/orders.controller.js';
+import { CheckoutController } from './checkout.controller.js';
+import { CheckoutService } from './checkout.service.js';
 
 @Module({
   imports: [NotificationsModule],

@@ -1,10 +1,10 @@
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { priceInCents } from '../catalog/catalog';
-import type { Order } from '../orders/order';
-import { OrderRepository } from '../orders/order.repository';
-import { NotificationDeliveryService } from '../notifications/notification-delivery.service';
-import type { CheckoutDto } from './dto/checkout.dto';
+import { priceInCents } from '../catalog/catalog.js';
+import type { Order } from '../orders/order.js';
+import { OrderRepository } from '../orders/order.repository.js';
+import { NotificationDeliveryService } from '../notifications/notification-delivery.service.js';
+import type { CheckoutDto } from './dto/checkout.dto.js';
 
 export interface Customer {
   subject: string;

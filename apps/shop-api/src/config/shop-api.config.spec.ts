@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValidationError } from '@app/common';
-import { loadShopApiConfig } from './shop-api.config';
+import { loadShopApiConfig } from './shop-api.config.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {

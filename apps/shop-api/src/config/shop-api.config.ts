@@ -5,7 +5,7 @@ import {
   type KeycloakSettings,
   type LogLevel,
 } from '@app/common';
-import { ShopApiEnvironment } from './shop-api.environment';
+import { ShopApiEnvironment } from './shop-api.environment.js';
 
 export type ClientCredential = { secret: string } | { secretFile: string };
 

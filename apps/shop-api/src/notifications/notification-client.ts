@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
-import { itemLines, type Order } from '../orders/order';
+import { itemLines, type Order } from '../orders/order.js';
 
 /** Why a delivery attempt failed, in terms safe to log (no token, no body). */
 export class DeliveryError extends Error {

@@ -1,16 +1,22 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
-import axios from 'axios';
+import type { AxiosStatic } from 'axios' with { 'resolution-mode': 'import' };
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
-import type { Order } from '../orders/order';
-import { NotificationClient } from './notification-client';
+import type { Order } from '../orders/order.js';
+import { NotificationClient } from './notification-client.js';
 import {
   DEFAULT_DELIVERY_OPTIONS,
   NotificationDeliveryService,
   type DeliveryOptions,
-} from './notification-delivery.service';
+} from './notification-delivery.service.js';
+
+/** The axios that @nestjs/axios (an ES module) uses: its instances are what HttpService takes. */
+let axios: AxiosStatic;
+beforeAll(async () => {
+  ({ default: axios } = await import('axios'));
+});
 
 /** A stand-in notification-service on a free port that answers from a script. */
 class ScriptedReceiver {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@app/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { NotificationState, Order } from '../orders/order';
-import { DeliveryError, NotificationClient } from './notification-client';
+import type { NotificationState, Order } from '../orders/order.js';
+import { DeliveryError, NotificationClient } from './notification-client.js';
 
 export interface DeliveryOptions {
   /** Budget of the attempt made while the customer waits for the checkout response. */

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ServiceTokenHttpModule } from '@app/auth';
-import type { ShopApiConfig } from '../config/shop-api.config';
-import { NotificationClient } from './notification-client';
+import type { ShopApiConfig } from '../config/shop-api.config.js';
+import { NotificationClient } from './notification-client.js';
 import {
   DEFAULT_DELIVERY_OPTIONS,
   DELIVERY_OPTIONS,
   NotificationDeliveryService,
-} from './notification-delivery.service';
+} from './notification-delivery.service.js';
 
 /** Delivery of order notifications to notification-service, as shop-api itself. */
 @Module({

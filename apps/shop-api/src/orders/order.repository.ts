@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Order } from './order';
+import type { Order } from './order.js';
 
 /**
  * Orders live in this process's memory (the reference app has no database; README says so).

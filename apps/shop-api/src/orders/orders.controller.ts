@@ -1,8 +1,8 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthPrincipal, UserAuth, type AuthenticatedPrincipal } from '@app/auth';
-import { orderView } from './order';
-import { OrderRepository } from './order.repository';
+import { orderView } from './order.js';
+import { OrderRepository } from './order.repository.js';
 
 @ApiTags('orders')
 @ApiBearerAuth()

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import type { TokenSchedule } from './token-lifetime';
-import { tokenFingerprint } from './token-fingerprint';
+import type { TokenSchedule } from './token-lifetime.js';
+import { tokenFingerprint } from './token-fingerprint.js';
 
 /** A token in the cache. Prints as its fingerprint, never as its value (redaction by construction). */
 export class CachedToken {

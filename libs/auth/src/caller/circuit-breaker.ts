@@ -1,4 +1,4 @@
-import type { ServiceTokenError } from './service-token.errors';
+import type { ServiceTokenError } from './service-token.errors.js';
 
 export interface CircuitSettings {
   circuitCooldownMs: number;

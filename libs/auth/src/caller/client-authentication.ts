@@ -2,8 +2,8 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { importJWK, importPKCS8, SignJWT, type CryptoKey, type JWK } from 'jose';
-import type { ServiceTokenAuthMethod, ServiceTokenCredential } from './service-token.options';
-import { ClientCredentialsUnavailableError } from './service-token.errors';
+import type { ServiceTokenAuthMethod, ServiceTokenCredential } from './service-token.options.js';
+import { ClientCredentialsUnavailableError } from './service-token.errors.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Keycloak caps assertion lifetime at 60 s by default (`token.endpoint.auth.signing.max.exp`). */

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import type { AxiosError, AxiosInstance, AxiosStatic } from 'axios' with {
+  'resolution-mode': 'import',
+};
 import {
   FakeClock,
   startFakeTokenEndpoint,
@@ -12,7 +14,13 @@ import {
   ServiceTokenService,
   type ServiceTokenEvent,
   type UnauthorizedOutcome,
-} from '.';
+} from './index.js';
+
+/** The axios that @nestjs/axios (an ES module) uses: its instances are what HttpService takes. */
+let axios: AxiosStatic;
+beforeAll(async () => {
+  ({ default: axios } = await import('axios'));
+});
 
 const SECRET = 'axios-spec-secret';
 

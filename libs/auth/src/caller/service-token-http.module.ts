@@ -1,17 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
-import axios from 'axios';
-import { attachServiceToken } from './service-token-axios';
-import { getServiceTokenServiceToken } from './service-token.constants';
-import { ServiceTokenConfigError } from './service-token.errors';
+import { attachServiceToken } from './service-token-axios.js';
+import { getServiceTokenServiceToken } from './service-token.constants.js';
+import { ServiceTokenConfigError } from './service-token.errors.js';
 import {
   SERVICE_TOKEN_HTTP_ASYNC_OPTIONS_TYPE,
   SERVICE_TOKEN_HTTP_MODULE_OPTIONS,
   SERVICE_TOKEN_HTTP_OPTIONS_TYPE,
   ServiceTokenHttpConfigurableModule,
   type ServiceTokenHttpModuleOptions,
-} from './service-token-http.module-definition';
-import type { ServiceTokenService } from './service-token.service';
+} from './service-token-http.module-definition.js';
+import type { ServiceTokenService } from './service-token.service.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -40,8 +39,10 @@ function withHttpService(definition: DynamicModule, client: string | undefined):
       ...(definition.providers ?? []),
       {
         provide: HttpService,
-        useFactory: (options: ServiceTokenHttpModuleOptions, tokens: ServiceTokenService) => {
+        useFactory: async (options: ServiceTokenHttpModuleOptions, tokens: ServiceTokenService) => {
           validate(options);
+          // The axios that @nestjs/axios (an ES module) uses, also from CommonJS.
+          const { default: axios } = await import('axios');
           const instance = axios.create({
             ...options.axios,
             baseURL: options.baseURL,

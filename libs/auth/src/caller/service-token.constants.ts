@@ -1,5 +1,5 @@
-import { ServiceTokenService } from './service-token.service';
-import { ServiceTokenHealthIndicator } from './service-token.health';
+import { ServiceTokenService } from './service-token.service.js';
+import { ServiceTokenHealthIndicator } from './service-token.health.js';
 
 /**
  * Provider token of a client's `ServiceTokenService`: the class itself for the unnamed client,

@@ -1,5 +1,5 @@
 import { FakeClock, startFakeTokenEndpoint, type FakeTokenEndpoint } from '@app/auth/testing';
-import { ServiceTokenHealthIndicator, ServiceTokenService } from '.';
+import { ServiceTokenHealthIndicator, ServiceTokenService } from './index.js';
 
 const SECRET = 'health-spec-secret';
 

@@ -1,6 +1,6 @@
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { ServiceTokenError } from './service-token.errors';
-import type { ServiceTokenService } from './service-token.service';
+import { ServiceTokenError } from './service-token.errors.js';
+import type { ServiceTokenService } from './service-token.service.js';
 
 /**
  * Terminus indicator: up while a valid token is held; otherwise it fetches one, so a readiness

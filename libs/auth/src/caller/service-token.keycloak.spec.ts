@@ -1,7 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { DEFAULT_REALM_FILE, startLocalKeycloak, type LocalKeycloak } from '@app/keycloak-local';
-import { ServiceTokenService, TokenEndpointError, type ServiceTokenModuleOptions } from '.';
+import {
+  ServiceTokenService,
+  TokenEndpointError,
+  type ServiceTokenModuleOptions,
+} from './index.js';
 
 const SHOP_API_SECRET = 'caller-keycloak-spec-secret';
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

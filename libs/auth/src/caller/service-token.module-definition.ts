@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { ServiceTokenModuleOptions } from './service-token.options';
+import type { ServiceTokenModuleOptions } from './service-token.options.js';
 
 export interface ServiceTokenModuleExtras {
   /** Several clients in one app: each gets its own name and `@InjectServiceToken(name)`. */

@@ -13,7 +13,7 @@ import {
   ServiceTokenModule,
   ServiceTokenService,
   type ServiceTokenModuleOptions,
-} from '.';
+} from './index.js';
 
 const SECRET = 'module-spec-secret';
 

@@ -3,16 +3,16 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import {
   getServiceTokenHealthIndicatorToken,
   getServiceTokenServiceToken,
-} from './service-token.constants';
-import { ServiceTokenHealthIndicator } from './service-token.health';
+} from './service-token.constants.js';
+import { ServiceTokenHealthIndicator } from './service-token.health.js';
 import {
   SERVICE_TOKEN_ASYNC_OPTIONS_TYPE,
   SERVICE_TOKEN_MODULE_OPTIONS,
   SERVICE_TOKEN_OPTIONS_TYPE,
   ServiceTokenConfigurableModule,
-} from './service-token.module-definition';
-import type { ServiceTokenModuleOptions } from './service-token.options';
-import { ServiceTokenService } from './service-token.service';
+} from './service-token.module-definition.js';
+import type { ServiceTokenModuleOptions } from './service-token.options.js';
+import { ServiceTokenService } from './service-token.service.js';
 
 /**
  * This service's client-credentials token for Nest apps. `forRoot(options)` /

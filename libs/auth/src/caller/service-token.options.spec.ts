@@ -3,7 +3,7 @@ import {
   resolveServiceTokenOptions,
   ServiceTokenConfigError,
   type ServiceTokenModuleOptions,
-} from '.';
+} from './index.js';
 
 const base: ServiceTokenModuleOptions = {
   realmUrl: 'http://keycloak:8080/realms/techstore',

@@ -1,8 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import { ASYMMETRIC_ALGORITHMS, keycloakEndpoints, type AsymmetricAlgorithm } from '../keycloak';
-import { systemClock, type ServiceTokenClock } from './clock';
-import { ServiceTokenConfigError } from './service-token.errors';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  keycloakEndpoints,
+  type AsymmetricAlgorithm,
+} from '../keycloak/index.js';
+import { systemClock, type ServiceTokenClock } from './clock.js';
+import { ServiceTokenConfigError } from './service-token.errors.js';
 
 export type ServiceTokenAuthMethod =
   'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';

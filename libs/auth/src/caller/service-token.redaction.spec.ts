@@ -7,7 +7,7 @@ import {
   tokenReply,
   type FakeTokenEndpoint,
 } from '@app/auth/testing';
-import { ServiceTokenService, tokenFingerprint, type ServiceTokenModuleOptions } from '.';
+import { ServiceTokenService, tokenFingerprint, type ServiceTokenModuleOptions } from './index.js';
 
 const SECRET = 'redaction-spec-secret-8f3a';
 const WRONG_SECRET = 'redaction-spec-wrong-secret-91c2';

@@ -16,7 +16,7 @@ import {
   TokenUnavailableError,
   type ServiceTokenEvent,
   type ServiceTokenModuleOptions,
-} from '.';
+} from './index.js';
 
 const SECRET = 'resilience-spec-secret';
 

@@ -6,7 +6,11 @@ import {
   tokenReply,
   type FakeTokenEndpoint,
 } from '@app/auth/testing';
-import { ServiceTokenService, type ServiceTokenEvent, type ServiceTokenModuleOptions } from '.';
+import {
+  ServiceTokenService,
+  type ServiceTokenEvent,
+  type ServiceTokenModuleOptions,
+} from './index.js';
 
 const SECRET = 'caller-spec-secret';
 

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import { CachedToken } from './cached-token';
-import { CircuitBreaker } from './circuit-breaker';
-import { ClientAuthentication } from './client-authentication';
-import { sleep } from './clock';
+import { CachedToken } from './cached-token.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { ClientAuthentication } from './client-authentication.js';
+import { sleep } from './clock.js';
 import {
   ServiceTokenCounters,
   ServiceTokenEvents,
@@ -12,7 +12,7 @@ import {
   type TokenRequestOutcome,
   type TokenRequestTrigger,
   type UnauthorizedOutcome,
-} from './service-token.events';
+} from './service-token.events.js';
 import {
   ServiceTokenError,
   TokenEndpointError,
@@ -21,15 +21,15 @@ import {
   TokenUnavailableError,
   TokenWaitAbortedError,
   TokenWaitTimeoutError,
-} from './service-token.errors';
+} from './service-token.errors.js';
 import {
   normalizeScope,
   resolveServiceTokenOptions,
   type ResolvedServiceTokenOptions,
   type ServiceTokenModuleOptions,
-} from './service-token.options';
-import { TokenEndpointClient, type TokenGrant } from './token-endpoint-client';
-import { scheduleToken } from './token-lifetime';
+} from './service-token.options.js';
+import { TokenEndpointClient, type TokenGrant } from './token-endpoint-client.js';
+import { scheduleToken } from './token-lifetime.js';
 
 /** Tokens living shorter than this are handed to their waiters but not cached. */
 const MIN_CACHEABLE_LIFETIME_MS = 2_000;

@@ -1,11 +1,11 @@
-import type { ClientAuthentication } from './client-authentication';
-import type { ResolvedServiceTokenOptions } from './service-token.options';
+import type { ClientAuthentication } from './client-authentication.js';
+import type { ResolvedServiceTokenOptions } from './service-token.options.js';
 import {
   TokenEndpointError,
   TokenEndpointUnreachableError,
   TokenResponseInvalidError,
-} from './service-token.errors';
-import { tokenLifetimeSeconds, type LifetimeSource } from './token-lifetime';
+} from './service-token.errors.js';
+import { tokenLifetimeSeconds, type LifetimeSource } from './token-lifetime.js';
 
 /** One successful answer of the token endpoint. */
 export interface TokenGrant {

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { scheduleToken, tokenLifetimeSeconds, type LifetimeRules } from './token-lifetime';
+import { scheduleToken, tokenLifetimeSeconds, type LifetimeRules } from './token-lifetime.js';
 
 const defaults: LifetimeRules = { refreshAheadMs: 60_000, minValidityMs: 10_000, jitterRatio: 0 };
 const age = (schedule: ReturnType<typeof scheduleToken>, at: 'refreshAt' | 'usableUntil') =>

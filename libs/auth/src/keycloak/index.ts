@@ -1,2 +1,2 @@
-export * from './keycloak-endpoints';
-export * from './jws-algorithms';
+export * from './keycloak-endpoints.js';
+export * from './jws-algorithms.js';

@@ -1,4 +1,4 @@
-import { keycloakEndpoints } from './keycloak-endpoints';
+import { keycloakEndpoints } from './keycloak-endpoints.js';
 
 describe('keycloakEndpoints', () => {
   it('derives every realm endpoint from the realm URL', () => {

@@ -1,7 +1,7 @@
-import type { AuthenticatedPrincipal } from './authenticated-principal';
-import { authorize, holdsRole, type AccessPolicy } from './access-policy';
-import { ServiceAuth } from './service-auth.decorator';
-import { UserAuth } from './user-auth.decorator';
+import type { AuthenticatedPrincipal } from './authenticated-principal.js';
+import { authorize, holdsRole, type AccessPolicy } from './access-policy.js';
+import { ServiceAuth } from './service-auth.decorator.js';
+import { UserAuth } from './user-auth.decorator.js';
 
 const principal = (overrides: Partial<AuthenticatedPrincipal> = {}): AuthenticatedPrincipal => ({
   kind: 'service',

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedPrincipal } from './authenticated-principal';
+import type { AuthenticatedPrincipal } from './authenticated-principal.js';
 
 /**
  * The AuthenticatedPrincipal of the request, set by the guard on @ServiceAuth and @UserAuth

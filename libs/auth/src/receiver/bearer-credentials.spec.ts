@@ -1,10 +1,14 @@
-import { assertB64Token, extractBearerToken, type CredentialRequest } from './bearer-credentials';
+import {
+  assertB64Token,
+  extractBearerToken,
+  type CredentialRequest,
+} from './bearer-credentials.js';
 import {
   CredentialsMissingError,
   InvalidRequestError,
   InvalidTokenError,
   type ServiceAuthError,
-} from './service-auth.errors';
+} from './service-auth.errors.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJ0eXAiOiJCZWFyZXIifQ.c2lnbmF0dXJl';
 

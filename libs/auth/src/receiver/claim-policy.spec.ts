@@ -1,5 +1,5 @@
-import { ClaimPolicy } from './claim-policy';
-import type { InvalidTokenReason } from './service-auth.errors';
+import { ClaimPolicy } from './claim-policy.js';
+import type { InvalidTokenReason } from './service-auth.errors.js';
 
 const ISSUER = 'http://localhost:8080/realms/techstore';
 const AUDIENCE = 'notification-service';

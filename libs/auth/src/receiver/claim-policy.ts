@@ -1,6 +1,6 @@
-import type { AuthenticatedPrincipal } from './authenticated-principal';
-import type { AsymmetricAlgorithm, ResolvedServiceAuthOptions } from './service-auth.options';
-import { InvalidTokenError, type InvalidTokenReason } from './service-auth.errors';
+import type { AuthenticatedPrincipal } from './authenticated-principal.js';
+import type { AsymmetricAlgorithm, ResolvedServiceAuthOptions } from './service-auth.options.js';
+import { InvalidTokenError, type InvalidTokenReason } from './service-auth.errors.js';
 
 /** Header `typ` values accepted: Keycloak's default `JWT` and the RFC 9068 access-token types. */
 export const ACCEPTED_HEADER_TYPES: readonly string[] = ['jwt', 'at+jwt', 'application/at+jwt'];

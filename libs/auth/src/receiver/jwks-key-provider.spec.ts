@@ -1,7 +1,7 @@
-import { createTestSigningKey, ManualClock } from '../testing/receiver';
-import { JwksKeyProvider, type JwksFetcher } from './jwks-key-provider';
-import { ServiceAuthEvents, type ServiceAuthEvent } from './service-auth.events';
-import type { AsymmetricAlgorithm } from './service-auth.options';
+import { createTestSigningKey, ManualClock } from '../testing/receiver/index.js';
+import { JwksKeyProvider, type JwksFetcher } from './jwks-key-provider.js';
+import { ServiceAuthEvents, type ServiceAuthEvent } from './service-auth.events.js';
+import type { AsymmetricAlgorithm } from './service-auth.options.js';
 
 const rsa = createTestSigningKey({ kid: 'rsa' });
 const rsaSmall = createTestSigningKey({ kid: 'small', modulusLength: 1024 });

@@ -1,8 +1,8 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { JwksClient } from 'jwks-rsa';
-import type { ServiceAuthEvents } from './service-auth.events';
-import type { AsymmetricAlgorithm, ResolvedServiceAuthOptions } from './service-auth.options';
-import { InvalidTokenError, KeySetUnavailableError } from './service-auth.errors';
+import type { ServiceAuthEvents } from './service-auth.events.js';
+import type { AsymmetricAlgorithm, ResolvedServiceAuthOptions } from './service-auth.options.js';
+import { InvalidTokenError, KeySetUnavailableError } from './service-auth.errors.js';
 
 /** One verification key from the JWKS, parsed once into a KeyObject. */
 interface HeldKey {
@@ -222,7 +222,7 @@ export class JwksKeyProvider {
         continue;
       let key: KeyObject;
       try {
-        key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+        key = createPublicKey({ key: jwk, format: 'jwk' });
       } catch {
         continue;
       }

@@ -10,13 +10,13 @@ import {
   startServiceAuthTestApp,
   type TestAdapter,
   type TestSigningKey,
-} from '../testing/receiver';
+} from '../testing/receiver/index.js';
 import {
   ServiceAuthEvents,
   type JwksFetchEvent,
   type ServiceAuthEvent,
-} from './service-auth.events';
-import { ServiceAuthHealthIndicator } from './service-auth.health';
+} from './service-auth.events.js';
+import { ServiceAuthHealthIndicator } from './service-auth.health.js';
 
 // Key rotation, key removal, Keycloak outages and unknown-kid floods against a real JWKS server,
 // with a manual clock for ages and cooldowns (defaults: max age 600 s, cooldown 30 s, stale 3600 s).

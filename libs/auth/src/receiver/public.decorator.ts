@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
-import type { AccessPolicy } from './access-policy';
-import { ACCESS_POLICY } from './service-auth.constants';
+import type { AccessPolicy } from './access-policy.js';
+import { ACCESS_POLICY } from './service-auth.constants.js';
 
 const PUBLIC_POLICY: AccessPolicy = Object.freeze({ kind: 'public' });
 

@@ -13,7 +13,7 @@ import {
   type ProbeResponse,
   type Registration,
   type TestAdapter,
-} from '../testing/receiver';
+} from '../testing/receiver/index.js';
 
 // The hostile-input catalogue (receiver-anchors.md Part C) over real HTTP, against real Nest apps
 // on both adapters, with the module registered both ways. Every row mutates a valid

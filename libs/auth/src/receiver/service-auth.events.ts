@@ -1,4 +1,4 @@
-import type { ServiceAuthErrorCode, ServiceAuthErrorReason } from './service-auth.errors';
+import type { ServiceAuthErrorCode, ServiceAuthErrorReason } from './service-auth.errors.js';
 
 /** One request decided by the guard. `cache` says whether token verification was skipped. */
 export interface ValidationEvent {

@@ -7,22 +7,26 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { authorize, type AccessPolicy } from './access-policy';
-import { assertB64Token, extractBearerToken, type CredentialRequest } from './bearer-credentials';
-import type { AcceptedToken } from './claim-policy';
-import { ACCESS_POLICY, RESOLVED_SERVICE_AUTH_OPTIONS } from './service-auth.constants';
+import { authorize, type AccessPolicy } from './access-policy.js';
+import {
+  assertB64Token,
+  extractBearerToken,
+  type CredentialRequest,
+} from './bearer-credentials.js';
+import type { AcceptedToken } from './claim-policy.js';
+import { ACCESS_POLICY, RESOLVED_SERVICE_AUTH_OPTIONS } from './service-auth.constants.js';
 import {
   InvalidTokenError,
   KeySetUnavailableError,
   RouteNotDeclaredError,
   ServiceAuthError,
   UnsupportedContextError,
-} from './service-auth.errors';
-import { JwksKeyProvider } from './jwks-key-provider';
-import { ServiceAuthEvents } from './service-auth.events';
-import type { ResolvedServiceAuthOptions } from './service-auth.options';
-import { ServiceAuthStrategy } from './service-auth.strategy';
-import { VerifiedTokenCache } from './verified-token-cache';
+} from './service-auth.errors.js';
+import { JwksKeyProvider } from './jwks-key-provider.js';
+import { ServiceAuthEvents } from './service-auth.events.js';
+import type { ResolvedServiceAuthOptions } from './service-auth.options.js';
+import { ServiceAuthStrategy } from './service-auth.strategy.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** The request as the guard sees it; `user` receives the AuthenticatedPrincipal. */
 type GuardedRequest = CredentialRequest & { method?: string; user?: unknown };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { JwksKeyProvider } from './jwks-key-provider';
+import { JwksKeyProvider } from './jwks-key-provider.js';
 
 /**
  * Terminus readiness indicator: up when a usable signing key set is held or can be fetched now.

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { ServiceAuthOptions } from './service-auth.options';
+import type { ServiceAuthOptions } from './service-auth.options.js';
 
 export const {
   ConfigurableModuleClass: ServiceAuthConfigurableModule,

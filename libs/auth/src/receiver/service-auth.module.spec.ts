@@ -1,13 +1,13 @@
 import { Controller, Get, Injectable, Module, type Type } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { Test } from '@nestjs/testing';
-import { ServiceAuthGuard } from './service-auth.guard';
-import { ServiceAuthConfigurationError, UnsupportedContextError } from './service-auth.errors';
-import { ServiceAuthEvents } from './service-auth.events';
-import { ServiceAuthHealthIndicator } from './service-auth.health';
-import { ServiceAuthModule } from './service-auth.module';
-import { ServiceAuth } from './service-auth.decorator';
-import type { ServiceAuthOptions } from './service-auth.options';
+import { ServiceAuthGuard } from './service-auth.guard.js';
+import { ServiceAuthConfigurationError, UnsupportedContextError } from './service-auth.errors.js';
+import { ServiceAuthEvents } from './service-auth.events.js';
+import { ServiceAuthHealthIndicator } from './service-auth.health.js';
+import { ServiceAuthModule } from './service-auth.module.js';
+import { ServiceAuth } from './service-auth.decorator.js';
+import type { ServiceAuthOptions } from './service-auth.options.js';
 
 const OPTIONS: ServiceAuthOptions = {
   issuer: 'http://localhost:8080/realms/techstore',

@@ -1,23 +1,23 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { ClaimPolicy } from './claim-policy';
-import { JwksKeyProvider } from './jwks-key-provider';
-import { RESOLVED_SERVICE_AUTH_OPTIONS } from './service-auth.constants';
-import { ServiceAuthEvents } from './service-auth.events';
-import { ServiceAuthGuard } from './service-auth.guard';
-import { ServiceAuthHealthIndicator } from './service-auth.health';
+import { ClaimPolicy } from './claim-policy.js';
+import { JwksKeyProvider } from './jwks-key-provider.js';
+import { RESOLVED_SERVICE_AUTH_OPTIONS } from './service-auth.constants.js';
+import { ServiceAuthEvents } from './service-auth.events.js';
+import { ServiceAuthGuard } from './service-auth.guard.js';
+import { ServiceAuthHealthIndicator } from './service-auth.health.js';
 import {
   SERVICE_AUTH_OPTIONS,
   ServiceAuthConfigurableModule,
-} from './service-auth.module-definition';
+} from './service-auth.module-definition.js';
 import {
   resolveServiceAuthOptions,
   type ResolvedServiceAuthOptions,
   type ServiceAuthOptions,
-} from './service-auth.options';
-import { ServiceAuthStrategy } from './service-auth.strategy';
-import { VerifiedTokenCache } from './verified-token-cache';
+} from './service-auth.options.js';
+import { ServiceAuthStrategy } from './service-auth.strategy.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
  * Validates incoming Keycloak access tokens and authorizes routes.

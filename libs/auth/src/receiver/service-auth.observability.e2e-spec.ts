@@ -7,8 +7,8 @@ import {
   createTestSigningKey,
   probe,
   startServiceAuthTestApp,
-} from '../testing/receiver';
-import { ServiceAuthEvents, type ServiceAuthEvent } from './service-auth.events';
+} from '../testing/receiver/index.js';
+import { ServiceAuthEvents, type ServiceAuthEvent } from './service-auth.events.js';
 
 // What the receiver tells operators (logs, events) and what it never reveals; ES256 realms;
 // form-encoded bodies (Express parses them; Fastify answers 415 before any guard runs).

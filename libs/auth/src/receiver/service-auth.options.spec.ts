@@ -1,5 +1,5 @@
-import { ServiceAuthConfigurationError } from './service-auth.errors';
-import { resolveServiceAuthOptions, type ServiceAuthOptions } from './service-auth.options';
+import { ServiceAuthConfigurationError } from './service-auth.errors.js';
+import { resolveServiceAuthOptions, type ServiceAuthOptions } from './service-auth.options.js';
 
 const valid: ServiceAuthOptions = {
   issuer: 'http://localhost:8080/realms/techstore',

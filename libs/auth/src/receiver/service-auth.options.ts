@@ -1,8 +1,12 @@
-import { ASYMMETRIC_ALGORITHMS, keycloakEndpoints, type AsymmetricAlgorithm } from '../keycloak';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  keycloakEndpoints,
+  type AsymmetricAlgorithm,
+} from '../keycloak/index.js';
 
 /** Signature algorithms the receiver can be told to accept: asymmetric only (RFC 8725 §3.1). */
 export { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm };
-import { ServiceAuthConfigurationError } from './service-auth.errors';
+import { ServiceAuthConfigurationError } from './service-auth.errors.js';
 
 /** What an app gives `ServiceAuthModule.forRoot()`; the library never reads `process.env`. */
 export interface ServiceAuthOptions {

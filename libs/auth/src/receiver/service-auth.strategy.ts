@@ -3,12 +3,12 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { KeyObject } from 'node:crypto';
 import passport from 'passport';
 import { Strategy, type JwtFromRequestFunction, type SecretOrKeyProvider } from 'passport-jwt';
-import { ClaimPolicy, type AcceptedToken } from './claim-policy';
-import { decodeCompactJws } from './compact-jws';
-import { JwksKeyProvider } from './jwks-key-provider';
-import { RESOLVED_SERVICE_AUTH_OPTIONS, SERVICE_AUTH_STRATEGY } from './service-auth.constants';
-import { InvalidTokenError, ServiceAuthError } from './service-auth.errors';
-import type { ResolvedServiceAuthOptions } from './service-auth.options';
+import { ClaimPolicy, type AcceptedToken } from './claim-policy.js';
+import { decodeCompactJws } from './compact-jws.js';
+import { JwksKeyProvider } from './jwks-key-provider.js';
+import { RESOLVED_SERVICE_AUTH_OPTIONS, SERVICE_AUTH_STRATEGY } from './service-auth.constants.js';
+import { InvalidTokenError, ServiceAuthError } from './service-auth.errors.js';
+import type { ResolvedServiceAuthOptions } from './service-auth.options.js';
 
 /** What Passport runs on: the token the guard already extracted, not the HTTP request. */
 interface Verification {

@@ -1,6 +1,6 @@
-import type { AcceptedToken } from './claim-policy';
-import { VerifiedTokenCache } from './verified-token-cache';
-import { ManualClock } from '../testing/receiver';
+import type { AcceptedToken } from './claim-policy.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+import { ManualClock } from '../testing/receiver/index.js';
 
 const accepted = (reusableUntil: number, tokenId = 'j'): AcceptedToken => ({
   principal: {

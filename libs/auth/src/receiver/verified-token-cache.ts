@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { AcceptedToken } from './claim-policy';
+import type { AcceptedToken } from './claim-policy.js';
 
 /**
  * Bounded cache of tokens that passed every check, so a caller reusing one token for minutes pays

@@ -9,11 +9,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Histogram, type Registry } from 'prom-client';
-import type { LogLevel } from '../config/base.environment';
-import { ConfigValidationError } from '../config/config-validation.error';
-import { JsonLogger } from '../logging/json-logger';
-import { requestContext, requestIdFrom } from '../logging/request-context';
-import { METRICS_REGISTRY } from '../metrics/metrics.constants';
+import type { LogLevel } from '../config/base.environment.js';
+import { ConfigValidationError } from '../config/config-validation.error.js';
+import { JsonLogger } from '../logging/json-logger.js';
+import { requestContext, requestIdFrom } from '../logging/request-context.js';
+import { METRICS_REGISTRY } from '../metrics/metrics.constants.js';
 
 export interface ServiceBootstrap<C extends { port: number; logLevel: LogLevel }> {
   name: string;

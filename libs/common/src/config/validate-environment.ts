@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { ConfigValidationError } from './config-validation.error';
+import { ConfigValidationError } from './config-validation.error.js';
 
 /**
  * Maps `process.env` onto an environment class and validates it with its class-validator

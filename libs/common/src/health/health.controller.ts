@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
-import { READINESS_CHECKS } from './health.constants';
+import { READINESS_CHECKS } from './health.constants.js';
 import { Public } from '@app/auth';
 
 /**

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { METRICS_REGISTRY } from './metrics.constants';
-import { MetricsController } from './metrics.controller';
+import { METRICS_REGISTRY } from './metrics.constants.js';
+import { MetricsController } from './metrics.controller.js';
 
 @Global()
 @Module({})

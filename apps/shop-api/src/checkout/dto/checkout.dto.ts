@@ -11,7 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CATALOG_SKUS } from '../../catalog/catalog';
+import { CATALOG_SKUS } from '../../catalog/catalog.js';
 
 export class CheckoutItemDto {
   @ApiProperty({ example: 'KB-001', enum: CATALOG_SKUS })

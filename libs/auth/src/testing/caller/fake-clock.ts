@@ -1,4 +1,4 @@
-import type { ServiceTokenClock, TimerHandle } from '../../caller';
+import type { ServiceTokenClock, TimerHandle } from '../../caller/index.js';
 
 interface Timer {
   id: number;

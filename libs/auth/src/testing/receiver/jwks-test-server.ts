@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { TestSigningKey } from './test-signing-key';
+import type { TestSigningKey } from './test-signing-key.js';
 
 /** How the server answers: normally, with HTTP 500, with an HTML page, or never (for timeouts). */
 export type JwksServerMode = 'normal' | 'error' | 'html' | 'hang';

@@ -1,5 +1,5 @@
 import { constants, createHmac, randomUUID, sign, type KeyObject } from 'node:crypto';
-import type { TestSigningKey } from './test-signing-key';
+import type { TestSigningKey } from './test-signing-key.js';
 
 const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 

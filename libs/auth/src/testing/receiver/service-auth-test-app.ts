@@ -20,7 +20,7 @@ import {
   UserAuth,
   type AuthenticatedPrincipal,
   type ServiceAuthOptions,
-} from '../../receiver';
+} from '../../receiver/index.js';
 
 /** Routes covering each declaration, as notification-service and shop-api use them. */
 @Controller()
