@@ -34,9 +34,10 @@ const sessionNote = (name: string, note: string, claimName: string, type = 'Stri
 
 /**
  * The built-in OIDC client scopes a Keycloak 26.6 realm gets when its import has no `clientScopes`
- * array (mappers as in `shared/realm-samples/keycloak-26.6-builtin-oidc-client-scopes.extract.json`;
- * `profile` limited to the claims a user of this server can have; `address`, `phone`,
- * `microprofile-jwt`, `offline_access` present as names so they can be requested).
+ * array (mappers as in the export `../fixtures/keycloak-26.6-builtin-client-scopes.fragment.json`,
+ * which `builtin-client-scopes.spec.ts` checks; `profile` limited to the claims a user of this
+ * server can have; `address`, `phone`, `microprofile-jwt`, `offline_access` present as names so
+ * they can be requested).
  */
 export const BUILTIN_CLIENT_SCOPES: ClientScopeRepresentation[] = [
   {
