@@ -69,19 +69,123 @@ describe('SmtpCatcher', () => {
     expect(email.text).toBe(text);
   });
 
-  it('reads the text/plain part of a multipart message', async () => {
+  it.each([
+    ['multipart/mixed', [{ filename: 'note.txt', content: 'attached' }]],
+    ['multipart/alternative', []],
+  ])('reads the text/plain and text/html parts of a %s message', async (type, attachments) => {
     await mailer.sendMail({
       from: 'a@example.com',
       to: 'b@example.com',
       subject: 'both',
       text: 'the plain part',
       html: '<p>the html part</p>',
-      attachments: [{ filename: 'note.txt', content: 'attached' }],
+      attachments,
     });
 
     const email = await catcher.waitFor((m) => m.subject === 'both');
-    expect(email.headers['content-type']).toMatch(/^multipart\/mixed/);
+    expect(email.headers['content-type']).toMatch(new RegExp(`^${type};`));
     expect(email.text).toBe('the plain part');
+    expect(email.html).toBe('<p>the html part</p>');
+  });
+
+  // Messages nodemailer does not write, as other mailers send them.
+  const splitWord = (text: string, at: number) => {
+    const bytes = Buffer.from(text);
+    const word = (part: Buffer) => `=?UTF-8?B?${part.toString('base64')}?=`;
+    return `${word(bytes.subarray(0, at))}\r\n ${word(bytes.subarray(at))}`;
+  };
+  it.each([
+    {
+      what: 'base64 encoded words split inside a UTF-8 character',
+      head: [`Subject: ${splitWord('Grüße für € 100', 3)}`, 'Content-Type: text/plain'],
+      body: ['hello'],
+      expected: { subject: 'Grüße für € 100', text: 'hello', html: '' },
+    },
+    {
+      what: 'Latin-1 encoded words and a windows-1252 quoted-printable body',
+      head: [
+        'Subject: =?ISO-8859-1?Q?Gr=FC=DFe?= =?ISO-8859-1?Q?_aus_K=F6ln?=',
+        'Content-Type: text/plain; charset=windows-1252',
+        'Content-Transfer-Encoding: quoted-printable',
+      ],
+      body: ['Preis: 100 =80, Stra=DFe=', ' 1'],
+      expected: { subject: 'Grüße aus Köln', text: 'Preis: 100 €, Straße 1', html: '' },
+    },
+    {
+      what: 'a text/plain attachment before the body',
+      head: ['Subject: attached first', 'Content-Type: multipart/mixed; boundary="b1"'],
+      body: [
+        '--b1',
+        'Content-Type: text/plain; name="log.txt"',
+        'Content-Disposition: attachment; filename="log.txt"',
+        '',
+        'the attachment',
+        '--b1',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'the body',
+        '--b1--',
+      ],
+      expected: { subject: 'attached first', text: 'the body', html: '' },
+    },
+    {
+      what: 'an HTML-only message',
+      head: ['Subject: html only', 'Content-Type: text/html; charset=utf-8'],
+      body: ['<p>only html</p>'],
+      expected: { subject: 'html only', text: '', html: '<p>only html</p>' },
+    },
+  ])('decodes $what', async ({ head, body, expected }) => {
+    const raw = [
+      'From: a@example.com',
+      'To: b@example.com',
+      'MIME-Version: 1.0',
+      ...head,
+      '',
+      ...body,
+      '',
+    ].join('\r\n');
+    await mailer.sendMail({ envelope: { from: 'a@example.com', to: ['b@example.com'] }, raw });
+
+    const email = await catcher.waitFor(() => true);
+    expect(email).toMatchObject(expected);
+  });
+
+  it('formats address headers as written, groups included, and keeps the last repeated header', async () => {
+    const raw = [
+      'Received: from first.example by catcher',
+      'Received: from second.example by catcher',
+      'From: =?UTF-8?Q?B=C3=BCcher_&_Co?= <shop@example.com>',
+      'To: undisclosed-recipients:;',
+      'Bcc: Auditors: audit@example.com, "Ops \\"night\\" desk" <ops@example.com>;',
+      'Cc: "Doe, Jane" <jane@example.com>, bob@example.com',
+      'Subject: addresses',
+      '',
+      'body',
+      '',
+    ].join('\r\n');
+    await mailer.sendMail({ envelope: { from: 'shop@example.com', to: ['x@example.com'] }, raw });
+
+    const email = await catcher.waitFor(() => true);
+    expect(email).toMatchObject({
+      envelope: { from: 'shop@example.com', to: ['x@example.com'] },
+      from: 'Bücher & Co <shop@example.com>',
+      to: 'undisclosed-recipients:;',
+      subject: 'addresses',
+      text: 'body',
+    });
+    expect(email.headers.cc).toBe('"Doe, Jane" <jane@example.com>, bob@example.com');
+    expect(email.headers.bcc).toBe(
+      'Auditors: audit@example.com, "Ops \\"night\\" desk" <ops@example.com>;',
+    );
+    expect(email.headers.received).toBe('from second.example by catcher');
+  });
+
+  it('answers a message mailparser refuses with a 4xx and records nothing', async () => {
+    const raw = `From: a@example.com\r\nX-Huge: ${'a'.repeat(1_100_000)}\r\n\r\nbody\r\n`;
+    await expect(
+      mailer.sendMail({ envelope: { from: 'a@example.com', to: ['b@example.com'] }, raw }),
+    ).rejects.toMatchObject({ responseCode: 450 });
+    expect(catcher.messages).toHaveLength(0);
   });
 
   it('waits for a message that has not arrived yet', async () => {

@@ -1,18 +1,34 @@
+import {
+  simpleParser,
+  type AddressObject,
+  type EmailAddress,
+  type HeaderValue,
+  type ParsedMail,
+} from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
-/** One message the catcher accepted, decoded enough for assertions. */
+/** One message the catcher accepted, parsed by `mailparser` for assertions. */
 export interface CaughtEmail {
   /** The SMTP envelope (MAIL FROM / RCPT TO): who the sender really delivered to. */
   envelope: { from: string; to: string[] };
-  /** Header values with RFC 2047 encoded words decoded, e.g. `TechStore <no-reply@…>`. */
+  /**
+   * As written, with RFC 2047 encoded words decoded and display names quoted only where RFC 5322
+   * needs it, e.g. `TechStore <no-reply@…>`.
+   */
   from: string;
   to: string;
   subject: string;
-  /** Every header by lower-case name (the last occurrence wins). */
+  /**
+   * Every header by lower-case name, decoded like `from` (a header that may repeat, such as
+   * `Received`, gives its last value; `Date`, `Content-Type` and the other structured headers,
+   * which carry no encoded words, their unfolded text).
+   */
   headers: Record<string, string>;
-  /** The text/plain body (the first text/plain part of a multipart message), `\n` line ends. */
+  /** The text/plain content (its parts that are not attachments), `\n` line ends; empty if none. */
   text: string;
+  /** The text/html content (its parts that are not attachments); empty if none. */
+  html: string;
   /** The message exactly as received, CRLF line ends. */
   raw: string;
 }
@@ -147,18 +163,24 @@ export class SmtpCatcher {
     session: SMTPServerSession,
     callback: (error?: Error | null) => void,
   ): void {
+    const mailFrom = session.envelope.mailFrom;
+    const envelope = {
+      from: mailFrom ? mailFrom.address : '',
+      to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+    };
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => {
-      const email = parseEmail(Buffer.concat(chunks), session);
-      const accept = () => {
-        this.caught.push(email);
-        callback();
+      parseEmail(Buffer.concat(chunks), envelope).then((email) => {
+        const accept = () => {
+          this.caught.push(email);
+          callback();
+          this.notify();
+        };
+        if (!this.holding) return accept();
+        this.held.push({ email, accept });
         this.notify();
-      };
-      if (!this.holding) return accept();
-      this.held.push({ email, accept });
-      this.notify();
+      }, callback);
     });
   }
 
@@ -193,101 +215,66 @@ export class SmtpCatcher {
   }
 }
 
-interface Entity {
-  headers: Record<string, string>;
-  /** Body bytes as a latin1 string (one char per byte) so that any charset survives. */
-  body: string;
-}
+/** mailparser without the conversions a catcher does not need (HTML↔text, cid: links, hashes). */
+const PARSER_OPTIONS = {
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipImageLinks: true,
+  checksumAlgo: false,
+} as const;
 
-function parseEmail(data: Buffer, session: SMTPServerSession): CaughtEmail {
-  const raw = data.toString('latin1');
-  const entity = parseEntity(raw);
-  const mailFrom = session.envelope.mailFrom;
+async function parseEmail(data: Buffer, envelope: CaughtEmail['envelope']): Promise<CaughtEmail> {
+  const parsed = await simpleParser(data, PARSER_OPTIONS);
+  const headers = headerTexts(parsed);
   return {
-    envelope: {
-      from: mailFrom ? mailFrom.address : '',
-      to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-    },
-    from: entity.headers.from ?? '',
-    to: entity.headers.to ?? '',
-    subject: entity.headers.subject ?? '',
-    headers: entity.headers,
-    text: (findText(entity) ?? '').replace(/\r\n/g, '\n'),
+    envelope,
+    from: headers.from ?? '',
+    to: headers.to ?? '',
+    subject: parsed.subject ?? '',
+    headers,
+    text: bodyText(parsed.text),
+    html: bodyText(parsed.html),
     raw: data.toString('utf8'),
   };
 }
 
-function parseEntity(source: string): Entity {
-  const split = source.search(/\r?\n\r?\n/);
-  const head = split < 0 ? source : source.slice(0, split);
-  const body = split < 0 ? '' : source.slice(split).replace(/^\r?\n\r?\n/, '');
+/** The line break that ends a single-part body belongs to the SMTP transfer, not the content. */
+const bodyText = (content: string | false | undefined) =>
+  typeof content === 'string' ? content.replace(/\n$/, '') : '';
+
+function headerTexts(parsed: ParsedMail): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    headers[name] = decodeWords(Buffer.from(line.slice(colon + 1).trim(), 'latin1').toString());
+  for (const { key, line } of parsed.headerLines) {
+    headers[key] =
+      decodedText(parsed.headers.get(key)) ??
+      line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim();
   }
-  return { headers, body };
+  return headers;
 }
 
-function findText(entity: Entity): string | undefined {
-  const type = entity.headers['content-type'] ?? 'text/plain';
-  const boundary = /^multipart\//i.test(type) ? parameter(type, 'boundary') : undefined;
-  if (boundary !== undefined) {
-    const delimiter = `--${boundary}`;
-    const parts = entity.body.split(delimiter).slice(1);
-    for (const part of parts) {
-      if (part.startsWith('--')) break;
-      const text = findText(parseEntity(part.replace(/^[ \t]*\r?\n/, '')));
-      if (text !== undefined) return text;
-    }
-    return undefined;
+/** mailparser's decoded value as text; undefined for the structured values it does not keep as text. */
+function decodedText(value: HeaderValue | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return decodedText(value.at(-1));
+  if (isAddressObject(value)) return value.value.map(mailbox).join(', ');
+  return undefined;
+}
+
+function isAddressObject(value: HeaderValue | undefined): value is AddressObject {
+  return typeof value === 'object' && 'text' in value && Array.isArray(value.value);
+}
+
+/** A mailbox or group as RFC 5322 writes it: `Name <address>`, `"Doe, Jane" <…>`, `Team: a, b;`. */
+function mailbox(entry: EmailAddress): string {
+  const name = /[()<>[\]:;@\\,."]/.test(entry.name)
+    ? `"${entry.name.replace(/["\\]/g, '\\$&')}"`
+    : entry.name;
+  if (entry.group) {
+    const members = entry.group.map(mailbox).join(', ');
+    return `${name}:${members ? ` ${members}` : ''};`;
   }
-  if (!/^text\/plain\b/i.test(type)) return undefined;
-  const encoding = (entity.headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  const bytes =
-    encoding === 'base64'
-      ? Buffer.from(entity.body, 'base64')
-      : encoding === 'quoted-printable'
-        ? quotedPrintable(entity.body)
-        : Buffer.from(entity.body, 'latin1');
-  return decodeCharset(bytes, parameter(type, 'charset')).replace(/\r?\n$/, '');
-}
-
-function parameter(headerValue: string, name: string): string | undefined {
-  const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(headerValue);
-  return match ? (match[1] ?? match[2]) : undefined;
-}
-
-function quotedPrintable(body: string): Buffer {
-  const binary = body
-    .replace(/[ \t]+(?=\r?\n)/g, '')
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(binary, 'latin1');
-}
-
-function decodeCharset(bytes: Buffer, charset = 'utf-8'): string {
-  try {
-    return new TextDecoder(charset).decode(bytes);
-  } catch {
-    return bytes.toString('utf8');
-  }
-}
-
-/** RFC 2047: `=?utf-8?Q?…?=` / `=?utf-8?B?…?=`; whitespace between adjacent words is dropped. */
-function decodeWords(value: string): string {
-  return value
-    .replace(/(\?=)\s+(?==\?)/g, '$1')
-    .replace(
-      /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g,
-      (_, charset: string, kind: string, text: string) =>
-        decodeCharset(
-          kind.toUpperCase() === 'B'
-            ? Buffer.from(text, 'base64')
-            : quotedPrintable(text.replace(/_/g, ' ')),
-          charset,
-        ),
-    );
+  return name && entry.address ? `${name} <${entry.address}>` : (entry.address ?? '');
 }
