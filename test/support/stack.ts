@@ -30,6 +30,13 @@ export interface StackOptions {
   keycloakUrl?: string;
   /** The issuer tokens carry when it differs from `${keycloakUrl}/realms/techstore`. */
   keycloakIssuer?: string;
+  /** Extra environment for both apps (e.g. OTEL_* variables, limits). */
+  env?: Record<string, string>;
+  /**
+   * False: shop-api's readiness check (which obtains its service token) is not awaited, so the
+   * first checkout fetches the token itself. Default true.
+   */
+  warm?: boolean;
 }
 
 /**
@@ -69,7 +76,12 @@ export class Stack {
       options.keycloakIssuer ?? localKeycloak?.issuer(REALM) ?? `${keycloakUrl}/realms/${REALM}`;
     const smtp = await SmtpCatcher.start();
     const [shopPort, notificationPort] = [await freePort(), await freePort()];
-    const common = { KEYCLOAK_URL: keycloakUrl, KEYCLOAK_REALM: REALM, KEYCLOAK_ISSUER: issuer };
+    const common = {
+      KEYCLOAK_URL: keycloakUrl,
+      KEYCLOAK_REALM: REALM,
+      KEYCLOAK_ISSUER: issuer,
+      ...options.env,
+    };
     const notificationService = appProcess('notification-service', notificationPort, {
       ...common,
       SMTP_URL: smtp.url,
@@ -91,7 +103,7 @@ export class Stack {
       notificationService,
       secrets,
     );
-    await stack.waitUntilReady();
+    await stack.waitUntilReady(undefined, options.warm === false ? ['notification-service'] : undefined);
     return stack;
   }
 
@@ -99,9 +111,13 @@ export class Stack {
     return `${this.keycloakUrl}/realms/${REALM}`;
   }
 
-  /** Both apps answer /health/ready (Keycloak reachable, keys and a token obtainable). */
-  async waitUntilReady(timeoutMs = 20_000): Promise<void> {
-    for (const app of [this.notificationService, this.shopApi]) {
+  /** Both apps (or the named ones) answer /health/ready (Keycloak reachable, keys and a token obtainable). */
+  async waitUntilReady(
+    timeoutMs = 20_000,
+    names: string[] = ['notification-service', 'shop-api'],
+  ): Promise<void> {
+    const apps = [this.notificationService, this.shopApi].filter((app) => names.includes(app.name));
+    for (const app of apps) {
       await waitFor(`${app.name} to be ready`, timeoutMs, async () => {
         const response = await fetch(`${app.url}/health/ready`).catch(() => undefined);
         return response?.ok === true;

@@ -6,9 +6,11 @@ import {
   METRICS_REGISTRY,
   MetricsModule,
   READINESS_CHECKS,
+  TracingModule,
   exportServiceAuthMetrics,
 } from '@app/common';
 import type { Registry } from 'prom-client';
+import { AuthTracing } from './tracing/auth-tracing.js';
 import type { NotificationServiceConfig } from './config/notification-service.config.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 
@@ -27,6 +29,7 @@ export class AppModule {
           load: [() => ({ ...config })],
         }),
         HealthModule,
+        TracingModule,
         MetricsModule.forRoot('notification-service'),
         // Service-account tokens for this service (aud), checked against the realm's JWKS.
         ServiceAuthModule.forRoot({
@@ -37,6 +40,7 @@ export class AppModule {
         NotificationsModule,
       ],
       providers: [
+        AuthTracing,
         {
           // Ready when tokens can be validated: a signing key set is held or fetchable.
           provide: READINESS_CHECKS,

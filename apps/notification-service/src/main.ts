@@ -1,3 +1,4 @@
+import './instrumentation.js';
 import 'reflect-metadata';
 import { bootstrapService } from '@app/common';
 import { notificationService } from './notification-service.definition.js';

@@ -11,4 +11,6 @@ export const notificationService: ServiceBootstrap<NotificationServiceConfig> = 
     'Sends order emails; accepts only service-account tokens of allowed callers holding notifications:send.',
   loadConfig: loadNotificationServiceConfig,
   appModule: (config) => AppModule.forRoot(config),
+  // 50 items with 200-character names fit; shop-api's default of 16 KiB would not.
+  httpLimits: { bodyBytes: 64 * 1024 },
 };

@@ -13,10 +13,12 @@ import {
   METRICS_REGISTRY,
   MetricsModule,
   READINESS_CHECKS,
+  TracingModule,
   exportServiceAuthMetrics,
   exportServiceTokenMetrics,
 } from '@app/common';
 import type { Registry } from 'prom-client';
+import { AuthTracing } from './tracing/auth-tracing.js';
 import { CheckoutModule } from './checkout/checkout.module.js';
 import type { ShopApiConfig } from './config/shop-api.config.js';
 
@@ -35,6 +37,7 @@ export class AppModule {
           load: [() => ({ ...config })],
         }),
         HealthModule,
+        TracingModule,
         MetricsModule.forRoot('shop-api'),
         // Customers' tokens: issued for shop-api (aud), checked against the realm's JWKS.
         ServiceAuthModule.forRoot({
@@ -53,6 +56,7 @@ export class AppModule {
         CheckoutModule,
       ],
       providers: [
+        AuthTracing,
         {
           provide: READINESS_CHECKS,
           inject: [ServiceAuthHealthIndicator, ServiceTokenHealthIndicator],

@@ -3,6 +3,7 @@ import {
   validateEnvironment,
   type KeycloakSettings,
   type LogLevel,
+  type RateLimit,
 } from '@app/common';
 import { NotificationServiceEnvironment } from './notification-service.environment.js';
 
@@ -13,6 +14,7 @@ export interface NotificationServiceConfig {
   /** Unset: emails are written to the log instead of being sent. */
   smtpUrl?: string;
   mailFrom: string;
+  callerRateLimit: RateLimit;
 }
 
 /** Validates the environment; throws ConfigValidationError naming every bad variable. */
@@ -24,5 +26,9 @@ export function loadNotificationServiceConfig(env: NodeJS.ProcessEnv): Notificat
     keycloak: { ...keycloakSettings(e), audience: e.KEYCLOAK_AUDIENCE },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    callerRateLimit: {
+      limit: e.NOTIFICATION_RATE_LIMIT_PER_CALLER,
+      windowSeconds: e.NOTIFICATION_RATE_LIMIT_WINDOW_SECONDS,
+    },
   };
 }

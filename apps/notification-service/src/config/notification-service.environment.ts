@@ -1,4 +1,5 @@
-import { IsOptional, IsUrl, Matches, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { BaseEnvironment } from '@app/common';
 
 /** notification-service's variables on top of the shared ones (contract, "Configuration"). */
@@ -17,4 +18,19 @@ export class NotificationServiceEnvironment extends BaseEnvironment {
 
   @MinLength(3, { message: 'must be a sender address, e.g. TechStore <no-reply@techstore.local>' })
   MAIL_FROM = 'TechStore <no-reply@techstore.local>';
+
+  /**
+   * Notifications one caller (`azp`, e.g. shop-api) may send per window; 0 switches the limit
+   * off. Well above shop-api's own checkout limit, so it only stops a caller gone wrong.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number (0 switches the limit off)' })
+  @Min(0, { message: 'must be 0 or more (0 switches the limit off)' })
+  NOTIFICATION_RATE_LIMIT_PER_CALLER = 1200;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds between 1 and 86400' })
+  @Min(1, { message: 'must be a whole number of seconds between 1 and 86400' })
+  @Max(86_400, { message: 'must be a whole number of seconds between 1 and 86400' })
+  NOTIFICATION_RATE_LIMIT_WINDOW_SECONDS = 60;
 }

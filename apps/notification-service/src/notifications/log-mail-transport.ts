@@ -3,6 +3,7 @@ import { MailTransport, type OutgoingEmail } from './mail-transport.js';
 
 /** Used when `SMTP_URL` is unset: each email is written to the log, readable, and not sent. */
 export class LogMailTransport extends MailTransport implements OnApplicationBootstrap {
+  readonly kind = 'log';
   private readonly logger = new Logger('Mail');
 
   onApplicationBootstrap(): void {

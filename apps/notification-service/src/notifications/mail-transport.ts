@@ -10,6 +10,9 @@ export interface OutgoingEmail {
 
 /** Where emails go: SMTP when `SMTP_URL` is set, otherwise the log. Also the DI token. */
 export abstract class MailTransport {
+  /** `smtp` or `log`, for traces and logs. */
+  abstract readonly kind: 'smtp' | 'log';
+
   /** Resolves once the email was handed over; rejects when it could not be. */
   abstract send(email: OutgoingEmail): Promise<void>;
 }

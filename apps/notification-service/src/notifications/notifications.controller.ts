@@ -1,4 +1,4 @@
-import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import { ServiceAuth } from '@app/auth';
 import {
   ApiBadRequestResponse,
@@ -9,9 +9,11 @@ import {
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { CallerRateLimitGuard } from './caller-rate-limit.guard.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 import { NotificationResultDto } from './notification-result.dto.js';
 import { OrderNotificationDto } from './order-notification.dto.js';
@@ -29,6 +31,7 @@ export class NotificationsController {
 
   @Post('order')
   @ServiceAuth({ clients: ['shop-api'], roles: ['notifications:send'] })
+  @UseGuards(CallerRateLimitGuard)
   @ApiBearerAuth()
   @ApiUnauthorizedResponse({
     description: 'No token, or an invalid one (WWW-Authenticate: Bearer, error="invalid_token")',
@@ -49,6 +52,9 @@ export class NotificationsController {
   @ApiBadRequestResponse({ description: 'Invalid body or Idempotency-Key; the message names it' })
   @ApiUnprocessableEntityResponse({
     description: 'IDEMPOTENCY_KEY_REUSED: the key was used before with a different body',
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'RATE_LIMITED: too many notifications from this caller; see Retry-After',
   })
   @ApiServiceUnavailableResponse({
     description: 'MAIL_DELIVERY_FAILED: the mail server failed; retry later with the same key',

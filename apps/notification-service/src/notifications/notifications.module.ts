@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NotificationServiceConfig } from '../config/notification-service.config.js';
+import { CallerRateLimitGuard } from './caller-rate-limit.guard.js';
 import { LogMailTransport } from './log-mail-transport.js';
 import { MailTransport } from './mail-transport.js';
 import { NotificationsController } from './notifications.controller.js';
@@ -12,6 +13,7 @@ import { SmtpMailTransport } from './smtp-mail-transport.js';
   controllers: [NotificationsController],
   providers: [
     OrderNotificationService,
+    CallerRateLimitGuard,
     {
       provide: MailTransport,
       inject: [ConfigService],

@@ -4,15 +4,14 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsEmail,
   IsNumber,
   IsString,
   Length,
   Matches,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { EMAIL_ADDRESS_MAX_LENGTH, IsDeliverableEmailAddress } from '@app/common';
 import {
   ORDER_ID_MAX_LENGTH,
   SAFE_TOKEN,
@@ -32,9 +31,12 @@ export class OrderNotificationDto {
   @Matches(SAFE_TOKEN, { message: `$property must contain only ${SAFE_TOKEN_CHARACTERS}` })
   orderId!: string;
 
-  @ApiProperty({ example: 'alice@example.com', description: 'Recipient of the email' })
-  @IsEmail({}, { message: '$property must be an email address' })
-  @MaxLength(254)
+  @ApiProperty({
+    example: 'alice@example.com',
+    description: 'Recipient of the email',
+    maxLength: EMAIL_ADDRESS_MAX_LENGTH,
+  })
+  @IsDeliverableEmailAddress()
   email!: string;
 
   @ApiProperty({ type: [OrderItemDto], minItems: 1, maxItems: 50 })

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { inChildSpan } from '@app/common';
 import type { NotificationServiceConfig } from '../config/notification-service.config.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { MailTransport } from './mail-transport.js';
@@ -38,9 +39,21 @@ export class OrderNotificationService {
 
   private async send(order: OrderNotificationDto): Promise<string> {
     const notificationId = randomUUID();
+    const email = composeOrderEmail(
+      order,
+      this.config.get('mailFrom', { infer: true }),
+      notificationId,
+    );
     try {
-      await this.transport.send(
-        composeOrderEmail(order, this.config.get('mailFrom', { infer: true }), notificationId),
+      // The recipient stays out of the span: an address is personal data.
+      await inChildSpan(
+        'email.send',
+        {
+          'order.id': order.orderId,
+          'notification.id': notificationId,
+          'email.transport': this.transport.kind,
+        },
+        () => this.transport.send(email),
       );
     } catch (error) {
       this.logger.warn(

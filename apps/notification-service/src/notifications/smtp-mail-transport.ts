@@ -8,6 +8,7 @@ import { SMTP_TIMEOUTS } from './notifications.constants.js';
  * open between emails, so a restarted mail server is simply used by the next email).
  */
 export class SmtpMailTransport extends MailTransport implements OnApplicationBootstrap {
+  readonly kind = 'smtp';
   private readonly logger = new Logger('Mail');
   private readonly transporter: Transporter;
 

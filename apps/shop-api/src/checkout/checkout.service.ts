@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { isDeliverableEmailAddress } from '@app/common';
 import { priceInCents } from '../catalog/catalog.js';
 import type { Order } from '../orders/order.js';
 import { OrderRepository } from '../orders/order.repository.js';
@@ -23,6 +24,12 @@ export class CheckoutService {
     if (!customer.email) {
       throw new UnprocessableEntityException(
         'Your account has no email address, so no order confirmation could be sent.',
+      );
+    }
+    // The rule notification-service applies: an address it would refuse never becomes an order.
+    if (!isDeliverableEmailAddress(customer.email)) {
+      throw new UnprocessableEntityException(
+        "Your account's email address cannot receive the order confirmation; correct it in your account and check out again.",
       );
     }
     const unknown = dto.items.filter((item) => priceInCents(item.sku) === undefined);

@@ -30,6 +30,10 @@ describe('shop-api configuration', () => {
         credential: { secret: 's3cr3t' },
       },
       notificationServiceUrl: 'http://localhost:3001',
+      checkoutRateLimits: {
+        perCustomer: { limit: 10, windowSeconds: 60 },
+        total: { limit: 600, windowSeconds: 60 },
+      },
     });
   });
 
@@ -85,6 +89,34 @@ describe('shop-api configuration', () => {
     [
       { KEYCLOAK_CLIENT_SECRET: 'a', NOTIFICATION_SERVICE_URL: 'ftp://x' },
       expect.stringMatching(/^NOTIFICATION_SERVICE_URL: /),
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', CHECKOUT_RATE_LIMIT_PER_CUSTOMER: '-1' },
+      'CHECKOUT_RATE_LIMIT_PER_CUSTOMER: must be 0 or more (0 switches the limit off)',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', CHECKOUT_RATE_LIMIT_TOTAL: 'lots' },
+      'CHECKOUT_RATE_LIMIT_TOTAL: must be a whole number (0 switches the limit off)',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', CHECKOUT_RATE_LIMIT_WINDOW_SECONDS: '0' },
+      'CHECKOUT_RATE_LIMIT_WINDOW_SECONDS: must be a whole number of seconds between 1 and 86400',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' },
+      'OTEL_EXPORTER_OTLP_ENDPOINT: must be an absolute http(s) URL, e.g. http://localhost:4318',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', OTEL_TRACES_EXPORTER: 'jaeger' },
+      'OTEL_TRACES_EXPORTER: must be a comma-separated list of otlp, console, none',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', OTEL_TRACES_SAMPLER: 'sometimes' },
+      expect.stringMatching(/^OTEL_TRACES_SAMPLER: must be one of always_on, /),
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', OTEL_SDK_DISABLED: 'yes' },
+      'OTEL_SDK_DISABLED: must be true or false',
     ],
   ])('rejects %j naming the variable', (env, problem) => {
     expect(problemsOf(env)).toEqual([problem]);

@@ -4,6 +4,7 @@ import {
   validateEnvironment,
   type KeycloakSettings,
   type LogLevel,
+  type RateLimit,
 } from '@app/common';
 import { ShopApiEnvironment } from './shop-api.environment.js';
 
@@ -14,6 +15,7 @@ export interface ShopApiConfig {
   logLevel: LogLevel;
   keycloak: KeycloakSettings & { clientId: string; credential: ClientCredential };
   notificationServiceUrl: string;
+  checkoutRateLimits: { perCustomer: RateLimit; total: RateLimit };
 }
 
 /** Validates shop-api's environment; throws ConfigValidationError naming every bad variable. */
@@ -30,6 +32,16 @@ export function loadShopApiConfig(env: NodeJS.ProcessEnv): ShopApiConfig {
         : { secret: e.KEYCLOAK_CLIENT_SECRET as string },
     },
     notificationServiceUrl: e.NOTIFICATION_SERVICE_URL,
+    checkoutRateLimits: {
+      perCustomer: {
+        limit: e.CHECKOUT_RATE_LIMIT_PER_CUSTOMER,
+        windowSeconds: e.CHECKOUT_RATE_LIMIT_WINDOW_SECONDS,
+      },
+      total: {
+        limit: e.CHECKOUT_RATE_LIMIT_TOTAL,
+        windowSeconds: e.CHECKOUT_RATE_LIMIT_WINDOW_SECONDS,
+      },
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
+import { requestContext } from '@app/common';
 import { itemLines, type Order } from '../orders/order.js';
 
 /** Why a delivery attempt failed, in terms safe to log (no token, no body). */
@@ -23,7 +24,9 @@ const RETRYABLE_STATUSES = new Set([401, 403, 408, 425, 429]);
  * Calls notification-service as shop-api itself: the HttpService it uses comes from
  * ServiceTokenHttpModule, which attaches shop-api's own service-account token (never the
  * customer's) and recovers from a 401 once. The order id is the idempotency key, so a retried
- * or replayed request never sends a second email.
+ * or replayed request never sends a second email. The checkout's request id goes along as
+ * `X-Request-Id` (a background retry keeps it), so both services log the same id; with tracing
+ * on, the HTTP instrumentation adds `traceparent`.
  */
 @Injectable()
 export class NotificationClient {
@@ -40,7 +43,7 @@ export class NotificationClient {
             items: itemLines(order),
             total: order.totalCents / 100,
           },
-          { headers: { 'Idempotency-Key': order.orderId }, signal },
+          { headers: { 'Idempotency-Key': order.orderId, ...requestIdHeader() }, signal },
         ),
       );
       return response.data.status;
@@ -48,6 +51,11 @@ export class NotificationClient {
       throw classify(error);
     }
   }
+}
+
+function requestIdHeader(): Record<string, string> {
+  const requestId = requestContext.getStore()?.requestId;
+  return requestId ? { 'X-Request-Id': requestId } : {};
 }
 
 function classify(error: unknown): DeliveryError {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@app/common';
+import { METRICS_REGISTRY, inChildSpan } from '@app/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { NotificationState, Order } from '../orders/order.js';
 import { DeliveryError, NotificationClient } from './notification-client.js';
@@ -74,8 +74,20 @@ export class NotificationDeliveryService implements OnApplicationShutdown {
     this.timers.clear();
   }
 
-  private async attempt(order: Order, timeoutMs: number): Promise<void> {
+  /** One delivery attempt, traced as `notification.deliver` (a retry continues the checkout's trace). */
+  private attempt(order: Order, timeoutMs: number): Promise<void> {
     order.notificationAttempts += 1;
+    const attributes = {
+      'order.id': order.orderId,
+      'notification.attempt': order.notificationAttempts,
+    };
+    return inChildSpan('notification.deliver', attributes, async (span) => {
+      await this.deliver(order, timeoutMs);
+      span?.setAttribute('notification.state', order.notification);
+    });
+  }
+
+  private async deliver(order: Order, timeoutMs: number): Promise<void> {
     try {
       const result = await this.client.send(order, AbortSignal.timeout(timeoutMs));
       order.notification = 'sent';

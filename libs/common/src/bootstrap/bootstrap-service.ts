@@ -11,6 +11,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Histogram, type Registry } from 'prom-client';
 import type { LogLevel } from '../config/base.environment.js';
 import { ConfigValidationError } from '../config/config-validation.error.js';
+import { fastifyLimitOptions, hardenHttpEdge } from '../http/http-edge.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../http/http-limits.js';
 import { JsonLogger } from '../logging/json-logger.js';
 import { requestContext, requestIdFrom } from '../logging/request-context.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.constants.js';
@@ -22,6 +24,8 @@ export interface ServiceBootstrap<C extends { port: number; logLevel: LogLevel }
   /** Validates the environment; throws ConfigValidationError naming every bad variable. */
   loadConfig: (env: NodeJS.ProcessEnv) => C;
   appModule: (config: C) => DynamicModule;
+  /** This app's HTTP limits where they differ from DEFAULT_HTTP_LIMITS. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
@@ -34,21 +38,27 @@ const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
 };
 
 /**
- * Creates the app on the Fastify adapter (docs/adr/0001) without listening: JSON logs with a
- * request id, one log line and one histogram sample per request, DTO validation, OpenAPI at
- * /docs, and shutdown hooks so SIGTERM drains the server.
+ * Creates the app on the Fastify adapter (docs/adr/0001) without listening: the hardened edge
+ * (limits, strict JSON, security headers; docs/adr/0022), JSON logs with a request id, one log
+ * line and one histogram sample per request, DTO validation, OpenAPI at /docs, and shutdown
+ * hooks so SIGTERM drains the server.
  */
 export async function createService<C extends { port: number; logLevel: LogLevel }>(
   spec: ServiceBootstrap<C>,
   config: C,
 ): Promise<NestFastifyApplication> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...spec.httpLimits };
   const adapter = new FastifyAdapter({
+    ...fastifyLimitOptions(limits),
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
   });
   const app = await NestFactory.create<NestFastifyApplication>(spec.appModule(config), adapter, {
     logger: new JsonLogger(spec.name, NEST_LEVELS[config.logLevel]),
     abortOnError: false,
+    // hardenHttpEdge registers the one body parser (JSON, strict).
+    bodyParser: false,
   });
+  await hardenHttpEdge(app, limits);
   instrumentRequests(app);
   app.enableShutdownHooks();
   // Request bodies are validated against their DTO classes; unknown fields are refused (400).

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
+import { TracingEnvironment } from '../tracing/tracing.environment.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -8,8 +9,11 @@ const httpUrl = { require_tld: false, require_protocol: true, protocols: ['http'
 const withoutTrailingSlash = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.replace(/\/+$/, '') : value;
 
-/** The variables both apps read (see the contract's configuration table). */
-export class BaseEnvironment {
+/**
+ * The variables both apps read (README, "Configuration"), including the `OTEL_*` variables that
+ * switch tracing on and say where spans go.
+ */
+export class BaseEnvironment extends TracingEnvironment {
   /** Each app overrides this default with its own port. */
   @Type(() => Number)
   @IsInt({ message: 'must be an integer port number' })

@@ -1,4 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { requestContext } from './request-context.js';
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
@@ -6,7 +7,8 @@ const SECRET_KEYS =
   /^(authorization|password|secret|client_secret|access_token|refresh_token|id_token|token|assertion|client_assertion)$/i;
 
 /**
- * One JSON object per line with the service name and the current request id. As a last line of
+ * One JSON object per line with the service name, the current request id and, inside a trace,
+ * its trace and span ids (so a log line leads to its trace and back). As a last line of
  * defence it masks anything shaped like a JWT and any field named like a credential, so a
  * careless `logger.log(response)` cannot leak a token or a secret.
  */
@@ -28,10 +30,12 @@ export class JsonLogger extends ConsoleLogger {
     },
   ) {
     const requestId = requestContext.getStore()?.requestId;
+    const span = trace.getSpanContext(context.active());
     return {
       ...super.getJsonLogObject(message, options),
       service: this.service,
       ...(requestId ? { requestId } : {}),
+      ...(span && isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : {}),
     };
   }
 

@@ -1,0 +1,21 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ServiceAuthEvents, ServiceAuthGuard, ServiceTokenService } from '@app/auth';
+import { traceGuardDecisions, traceServiceTokens, tracingState } from '@app/common';
+
+/**
+ * With tracing on, spans for the guard's decision on customer tokens and for each lookup of
+ * shop-api's own token (docs/adr/0021); with tracing off, nothing is wrapped.
+ */
+@Injectable()
+export class AuthTracing implements OnModuleInit {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    if (!tracingState.enabled) return;
+    const find = <T>(type: new (...args: never[]) => T) =>
+      this.moduleRef.get(type, { strict: false });
+    traceGuardDecisions(find(ServiceAuthGuard), find(ServiceAuthEvents));
+    traceServiceTokens(find(ServiceTokenService));
+  }
+}

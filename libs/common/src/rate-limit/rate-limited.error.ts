@@ -1,0 +1,23 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** 429 with a stable code; the guard that throws it sets `Retry-After` to the same seconds. */
+export class RateLimitedError extends HttpException {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    /** Which limit was reached, e.g. "checkouts per customer". */
+    readonly limit: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        code: 'RATE_LIMITED',
+        message: `Too many requests (${limit}); retry after ${retryAfterSeconds} s.`,
+        retryAfterSeconds,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+    this.name = 'RateLimitedError';
+  }
+}
