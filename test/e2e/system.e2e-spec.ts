@@ -4,9 +4,10 @@
  * (`docker compose up -d keycloak`, then `KEYCLOAK_URL=http://localhost:8080 npm run test:e2e`).
  * Scenarios that need to stop Keycloak or sign with its keys run against the local server only.
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { waitFor } from '../support/processes.js';
 import { Stack } from '../support/stack.js';
+import { resign } from '../support/tokens.js';
 
 const realKeycloak = process.env.KEYCLOAK_URL;
 const localOnly = realKeycloak ? it.skip : it;
@@ -19,6 +20,8 @@ beforeAll(async () => {
   stack = await Stack.start({
     keycloakUrl: realKeycloak,
     keycloakIssuer: process.env.KEYCLOAK_ISSUER,
+    // 50 concurrent checkouts by one customer below: this suite is not about rate limits.
+    env: { CHECKOUT_RATE_LIMIT_PER_CUSTOMER: '0', CHECKOUT_RATE_LIMIT_TOTAL: '0' },
   });
 });
 
@@ -137,19 +140,6 @@ describe('notification-service refuses everyone but shop-api with notifications:
 });
 
 describe('tokens that must not pass', () => {
-  /** The same token with its payload changed, signed again by `privateKey` under the same header. */
-  function resign(
-    token: string,
-    change: (claims: Record<string, unknown>) => void,
-    key: KeyObject,
-  ) {
-    const [header, payload] = token.split('.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    change(claims);
-    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
-  }
-
   let shopToken: string;
   beforeAll(async () => {
     shopToken = await stack.serviceToken('shop-api', stack.secrets.SHOP_API_CLIENT_SECRET);

@@ -32,6 +32,8 @@ export interface StackOptions {
   keycloakIssuer?: string;
   /** Extra environment for both apps (e.g. OTEL_* variables, limits). */
   env?: Record<string, string>;
+  /** Extra environment for shop-api only, given Keycloak's URL (e.g. a proxy in front of it). */
+  shopApiEnv?: (keycloakUrl: string) => Promise<Record<string, string>>;
   /**
    * False: shop-api's readiness check (which obtains its service token) is not awaited, so the
    * first checkout fetches the token itself. Default true.
@@ -90,6 +92,7 @@ export class Stack {
       ...common,
       KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
       NOTIFICATION_SERVICE_URL: notificationService.url,
+      ...(await options.shopApiEnv?.(keycloakUrl)),
     });
     await Promise.all([notificationService.start(), shopApi.start()]);
     const stack = new Stack(
@@ -103,7 +106,10 @@ export class Stack {
       notificationService,
       secrets,
     );
-    await stack.waitUntilReady(undefined, options.warm === false ? ['notification-service'] : undefined);
+    await stack.waitUntilReady(
+      undefined,
+      options.warm === false ? ['notification-service'] : undefined,
+    );
     return stack;
   }
 

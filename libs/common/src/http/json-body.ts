@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import secureJson from 'secure-json-parse';
 import { RequestRejectedError } from './request-rejected.error.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -13,9 +12,11 @@ const CLOSERS = new Set([0x5d, 0x7d]);
  * Parses a JSON request body strictly and refuses anything odd with a 4xx that says why:
  * a compressed body (415), a charset other than UTF-8 (415), bytes that are not UTF-8 (400),
  * nesting deeper than `maxDepth` (400, checked before parsing, so no deep structure ever reaches
- * class-transformer's recursion), invalid JSON (400), the keys `__proto__` or
- * `constructor.prototype` anywhere (400, prototype poisoning), and a top level that is not an
- * object (400). The size limit is Fastify's `bodyLimit` (413), applied while reading.
+ * class-transformer's recursion), invalid JSON (400), a key named like a member of
+ * `Object.prototype` anywhere (400: `__proto__` and `constructor` are prototype poisoning, and
+ * class-transformer silently drops keys such as `toString` rather than refusing them), and a top
+ * level that is not an object (400). The size limit is Fastify's `bodyLimit` (413), applied
+ * while reading.
  */
 export function parseJsonBody(body: Buffer, headers: IncomingHttpHeaders, maxDepth: number) {
   const encoding = headers['content-encoding']?.trim().toLowerCase();
@@ -52,19 +53,25 @@ export function parseJsonBody(body: Buffer, headers: IncomingHttpHeaders, maxDep
   }
   let value: unknown;
   try {
-    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    value = JSON.parse(text, refuseProtoypeKeys);
   } catch (error) {
-    if (error instanceof SyntaxError && /forbidden prototype/.test(error.message)) {
-      throw new RequestRejectedError(
-        400,
-        'JSON_FORBIDDEN_KEY',
-        'The JSON contains the key "__proto__" or "constructor" with "prototype", which are refused.',
-      );
-    }
+    if (error instanceof RequestRejectedError) throw error;
     throw new RequestRejectedError(400, 'BODY_NOT_JSON', 'The body is not valid JSON.');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RequestRejectedError(400, 'BODY_NOT_OBJECT', 'The body must be a JSON object.');
+  }
+  return value;
+}
+
+/** JSON.parse reviver: sees every key, `__proto__` included (JSON.parse defines it as data). */
+function refuseProtoypeKeys(key: string, value: unknown): unknown {
+  if (Object.hasOwn(Object.prototype, key)) {
+    throw new RequestRejectedError(
+      400,
+      'JSON_FORBIDDEN_KEY',
+      `The JSON contains the key "${key}", a name of Object.prototype, which is refused.`,
+    );
   }
   return value;
 }
