@@ -24,8 +24,8 @@ export class NotificationServiceEnvironment extends BaseEnvironment {
    * off. Well above shop-api's own checkout limit, so it only stops a caller gone wrong.
    */
   @Type(() => Number)
-  @IsInt({ message: 'must be a whole number (0 switches the limit off)' })
-  @Min(0, { message: 'must be 0 or more (0 switches the limit off)' })
+  @IsInt({ message: 'must be a whole number, 0 or more (0 switches the limit off)' })
+  @Min(0, { message: 'must be a whole number, 0 or more (0 switches the limit off)' })
   NOTIFICATION_RATE_LIMIT_PER_CALLER = 1200;
 
   @Type(() => Number)

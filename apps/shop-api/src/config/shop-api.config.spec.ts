@@ -92,11 +92,11 @@ describe('shop-api configuration', () => {
     ],
     [
       { KEYCLOAK_CLIENT_SECRET: 'a', CHECKOUT_RATE_LIMIT_PER_CUSTOMER: '-1' },
-      'CHECKOUT_RATE_LIMIT_PER_CUSTOMER: must be 0 or more (0 switches the limit off)',
+      'CHECKOUT_RATE_LIMIT_PER_CUSTOMER: must be a whole number, 0 or more (0 switches the limit off)',
     ],
     [
       { KEYCLOAK_CLIENT_SECRET: 'a', CHECKOUT_RATE_LIMIT_TOTAL: 'lots' },
-      'CHECKOUT_RATE_LIMIT_TOTAL: must be a whole number (0 switches the limit off)',
+      'CHECKOUT_RATE_LIMIT_TOTAL: must be a whole number, 0 or more (0 switches the limit off)',
     ],
     [
       { KEYCLOAK_CLIENT_SECRET: 'a', CHECKOUT_RATE_LIMIT_WINDOW_SECONDS: '0' },

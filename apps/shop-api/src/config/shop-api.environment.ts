@@ -26,14 +26,14 @@ export class ShopApiEnvironment extends BaseEnvironment {
 
   /** Checkouts one customer may make per window (token bucket); 0 switches the limit off. */
   @Type(() => Number)
-  @IsInt({ message: 'must be a whole number (0 switches the limit off)' })
-  @Min(0, { message: 'must be 0 or more (0 switches the limit off)' })
+  @IsInt({ message: 'must be a whole number, 0 or more (0 switches the limit off)' })
+  @Min(0, { message: 'must be a whole number, 0 or more (0 switches the limit off)' })
   CHECKOUT_RATE_LIMIT_PER_CUSTOMER = 10;
 
   /** Checkouts of all customers together per window; 0 switches the limit off. */
   @Type(() => Number)
-  @IsInt({ message: 'must be a whole number (0 switches the limit off)' })
-  @Min(0, { message: 'must be 0 or more (0 switches the limit off)' })
+  @IsInt({ message: 'must be a whole number, 0 or more (0 switches the limit off)' })
+  @Min(0, { message: 'must be a whole number, 0 or more (0 switches the limit off)' })
   CHECKOUT_RATE_LIMIT_TOTAL = 600;
 
   @Type(() => Number)
