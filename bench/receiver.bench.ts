@@ -9,12 +9,13 @@
 // Everything listens on 127.0.0.1. BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (2),
 // BENCH_ADAPTERS (express,fastify).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { JwksTestServer, KeycloakTokenSigner, createTestSigningKey } from '@app/auth/testing';
+import { cpuSeconds, median, pinSelf } from './bench-support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -45,30 +46,6 @@ interface Measurement {
 }
 
 const root = join(__dirname, '..');
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** User + system CPU seconds of a process so far (Linux /proc; the tick is 10 ms). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-/** Pins this process (all its threads) to CPU 1 when there are two CPUs and taskset exists. */
-function pinSelf(): boolean {
-  if (cpus().length < 2) return false;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Compiles the bench server with tsc (decorator metadata) into a temporary directory. */
 function compileServer(outDir: string): string {
   execFileSync(

@@ -21,6 +21,7 @@ import {
   withDefaults,
   type ComposeService,
 } from './compose-file.js';
+import { TracingEnvironment, tracingRequested, validateEnvironment } from '@app/common';
 import { argsOf, execForm, loadDockerfile } from './dockerfile.js';
 
 // Static checks of docker-compose.yml, Dockerfile and .dockerignore (Docker is not available
@@ -55,8 +56,9 @@ function hasHealthcheck(name: string): boolean {
 }
 
 describe('docker-compose.yml', () => {
-  it('defines Keycloak, the mail catcher and both apps', () => {
+  it('defines Keycloak, the mail catcher, the trace viewer and both apps', () => {
     expect(Object.keys(services).sort()).toEqual([
+      'jaeger',
       'keycloak',
       'mailpit',
       'notification-service',
@@ -80,13 +82,15 @@ describe('docker-compose.yml', () => {
   it('pins third-party images to exact versions (Keycloak 26.x)', () => {
     expect(keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:26\.\d+\.\d+$/);
     expect(services.mailpit.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
   });
 
-  it('publishes 8080 (Keycloak), 3000, 3001, 8025 (Mailpit UI) and 1025 (SMTP)', () => {
+  it('publishes 8080 (Keycloak), 3000, 3001, 8025 (Mailpit UI), 1025 (SMTP), 16686 (Jaeger UI)', () => {
     const published = Object.fromEntries(
       Object.entries(services).map(([name, service]) => [name, portMappings(service)]),
     );
     expect(published).toEqual({
+      jaeger: [{ host: 16686, container: 16686 }],
       keycloak: [{ host: 8080, container: 8080 }],
       mailpit: [
         { host: 8025, container: 8025 },
@@ -182,6 +186,21 @@ describe('docker-compose.yml', () => {
     it('has a health check', () => {
       expect(services.mailpit.healthcheck?.test).toEqual(['CMD', '/mailpit', 'readyz']);
     });
+  });
+
+  describe('jaeger', () => {
+    it.each(['shop-api', 'notification-service'])(
+      '%s exports its traces to Jaeger by service name over OTLP/HTTP (4318), which turns tracing on',
+      (app) => {
+        const environment = resolvedEnvironment(services[app]);
+        expect(new URL(environment.OTEL_EXPORTER_OTLP_ENDPOINT)).toMatchObject({
+          hostname: 'jaeger',
+          port: '4318',
+          protocol: 'http:',
+        });
+        expect(tracingRequested(validateEnvironment(TracingEnvironment, environment))).toBe(true);
+      },
+    );
   });
 
   describe.each([

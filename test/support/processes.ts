@@ -20,6 +20,8 @@ export interface AppProcess {
   readonly name: string;
   readonly url: string;
   readonly port: number;
+  /** The running process's id (undefined while stopped). */
+  pid(): number | undefined;
   /** Everything the process wrote, for assertions that nothing secret was logged. */
   output(): string;
   stop(): Promise<void>;
@@ -44,6 +46,7 @@ export function appProcess(
     url,
     port,
     output: () => output,
+    pid: () => child?.pid,
     async start() {
       child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', name, 'main.js')], {
         env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env, PORT: String(port) },

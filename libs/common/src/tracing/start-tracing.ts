@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -10,7 +9,7 @@ import { tracingState } from './tracing-state.js';
 /** Requests that are never traced: probes and scrapes, many per minute, none worth a trace. */
 const UNTRACED_PATHS = /^\/(health|metrics|docs)(\/|\?|$)/;
 
-/** Query parameters whose values never reach a span (the guard refuses them anyway). */
+/** Query parameters of outgoing calls whose values never reach a span. */
 const CREDENTIAL_PARAMETERS = [
   'access_token',
   'id_token',
@@ -30,9 +29,10 @@ const CREDENTIAL_PARAMETERS = [
  * `instrumentation.ts` first. Invalid variables leave tracing off here; the app's own
  * configuration check then stops start-up naming them.
  *
- * Instrumentations (docs/adr/0021): `node:http` (server spans, and the axios call to
- * notification-service as a client span carrying `traceparent`), undici (the token request made
- * with `fetch`), and Fastify's own `@fastify/otel` (the route and the Nest handler behind it).
+ * Instrumentations (docs/adr/0021): Fastify's own `@fastify/otel` (the server span, named after
+ * the route template, and the Nest handler behind it), `node:http` for outgoing calls (the axios
+ * call to notification-service, carrying `traceparent`) and undici (the token request made with
+ * `fetch`).
  * Everything else exports through the standard variables: exporter, endpoint, protocol,
  * headers, sampler, batch sizes, resource attributes.
  */
@@ -50,22 +50,27 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
+      // Outgoing only: the axios call to notification-service. Incoming requests get their
+      // server span from @fastify/otel, which reads `traceparent` itself (one span, not two).
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request: IncomingMessage) =>
-          UNTRACED_PATHS.test(request.url ?? ''),
+        disableIncomingRequestInstrumentation: true,
         // Background work outside any request (a JWKS refresh) starts no trace of its own.
         requireParentforOutgoingSpans: true,
         redactedQueryParams: CREDENTIAL_PARAMETERS,
-        redactedQueryParamsServer: CREDENTIAL_PARAMETERS,
       }),
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
-        // One span for the route and one for its handler; hook spans would only add noise.
+        // One span for the request and one for its handler; hook spans would only add noise.
         instrumentHooks: false,
+        // A 4xx message can quote what the caller sent; a stack trace does not belong in a span.
+        recordExceptions: false,
         ignorePaths: ({ url }) => UNTRACED_PATHS.test(url),
-        // Fastify's request.url keeps the query string; the span keeps the path only.
-        requestHook: (span, request) => span.setAttribute('url.path', request.url.split('?')[0]),
+        requestHook: (span, request) => {
+          span.updateName(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`);
+          // Fastify's request.url keeps the query string; the span keeps the path only.
+          span.setAttribute('url.path', request.url.split('?')[0]);
+        },
       }),
     ],
   });
