@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 
 type AnyValue = {
   stringValue?: string;
@@ -59,13 +58,12 @@ function flatten(attributes: OtlpAttribute[] = []) {
  * apps export to it exactly as they would to a collector or Jaeger. It keeps every request body
  * as received, so a test can search all exported bytes for secrets, and the spans decoded.
  */
-export class OtlpReceiver {
+export class OtlpReceiver extends LoopbackServer {
   readonly bodies: string[] = [];
   readonly headers: IncomingHttpHeaders[] = [];
   readonly spans: ReceivedSpan[] = [];
 
-  private constructor(private readonly server: Server) {}
-
+  /** Listening; its `url` is the base for `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   static async start(): Promise<OtlpReceiver> {
     const server = createServer();
     const receiver = new OtlpReceiver(server);
@@ -84,20 +82,7 @@ export class OtlpReceiver {
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    return receiver;
-  }
-
-  /** The base URL for `OTEL_EXPORTER_OTLP_ENDPOINT`. */
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    this.server.close();
-    await once(this.server, 'close');
+    return LoopbackServer.listen(receiver);
   }
 
   private record(traces: OtlpTraces): void {

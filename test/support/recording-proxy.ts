@@ -1,20 +1,12 @@
-import { once } from 'node:events';
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type Server,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 
 /**
  * A plain HTTP forwarder that remembers each request's method, path and headers, to see what an
  * app really sends upstream (e.g. `traceparent` on the token request).
  */
-export class RecordingProxy {
+export class RecordingProxy extends LoopbackServer {
   readonly requests: { method: string; path: string; headers: IncomingHttpHeaders }[] = [];
-
-  private constructor(private readonly server: Server) {}
 
   static async start(target: string): Promise<RecordingProxy> {
     const upstream = new URL(target);
@@ -42,18 +34,6 @@ export class RecordingProxy {
       forward.on('error', () => outgoing.writeHead(502).end());
       incoming.pipe(forward);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    return proxy;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    this.server.close();
-    await once(this.server, 'close');
+    return LoopbackServer.listen(proxy);
   }
 }

@@ -20,3 +20,4 @@ export * from './rate-limit/rate-limiter.js';
 export * from './rate-limit/rate-limited.error.js';
 export * from './rate-limit/rate-limit.guard.js';
 export * from './validation/email-address.js';
+export * from './rate-limit/rate-limit.environment.js';

@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { BaseEnvironment } from '@app/common';
+import { IsOptional, IsUrl, Matches, MinLength } from 'class-validator';
+import { BaseEnvironment, IsRateLimit, IsRateLimitWindow } from '@app/common';
 
 /** notification-service's variables on top of the shared ones (contract, "Configuration"). */
 export class NotificationServiceEnvironment extends BaseEnvironment {
@@ -23,14 +22,9 @@ export class NotificationServiceEnvironment extends BaseEnvironment {
    * Notifications one caller (`azp`, e.g. shop-api) may send per window; 0 switches the limit
    * off. Well above shop-api's own checkout limit, so it only stops a caller gone wrong.
    */
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number, 0 or more (0 switches the limit off)' })
-  @Min(0, { message: 'must be a whole number, 0 or more (0 switches the limit off)' })
+  @IsRateLimit()
   NOTIFICATION_RATE_LIMIT_PER_CALLER = 1200;
 
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of seconds between 1 and 86400' })
-  @Min(1, { message: 'must be a whole number of seconds between 1 and 86400' })
-  @Max(86_400, { message: 'must be a whole number of seconds between 1 and 86400' })
+  @IsRateLimitWindow()
   NOTIFICATION_RATE_LIMIT_WINDOW_SECONDS = 60;
 }

@@ -1,6 +1,6 @@
-import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
-import { BaseEnvironment } from '@app/common';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsUrl, Matches } from 'class-validator';
+import { BaseEnvironment, IsRateLimit, IsRateLimitWindow } from '@app/common';
 
 /** shop-api's variables on top of the shared ones (contract, "Configuration"). */
 export class ShopApiEnvironment extends BaseEnvironment {
@@ -25,20 +25,13 @@ export class ShopApiEnvironment extends BaseEnvironment {
   NOTIFICATION_SERVICE_URL = 'http://localhost:3001';
 
   /** Checkouts one customer may make per window (token bucket); 0 switches the limit off. */
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number, 0 or more (0 switches the limit off)' })
-  @Min(0, { message: 'must be a whole number, 0 or more (0 switches the limit off)' })
+  @IsRateLimit()
   CHECKOUT_RATE_LIMIT_PER_CUSTOMER = 10;
 
   /** Checkouts of all customers together per window; 0 switches the limit off. */
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number, 0 or more (0 switches the limit off)' })
-  @Min(0, { message: 'must be a whole number, 0 or more (0 switches the limit off)' })
+  @IsRateLimit()
   CHECKOUT_RATE_LIMIT_TOTAL = 600;
 
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of seconds between 1 and 86400' })
-  @Min(1, { message: 'must be a whole number of seconds between 1 and 86400' })
-  @Max(86_400, { message: 'must be a whole number of seconds between 1 and 86400' })
+  @IsRateLimitWindow()
   CHECKOUT_RATE_LIMIT_WINDOW_SECONDS = 60;
 }
