@@ -20,7 +20,9 @@ ENV NODE_ENV=production \
     APP=${APP}
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev && npm cache clean --force
+# /app/data: the embedded store's default DATA_DIR, the one folder the app may write (used only
+# without DATABASE_URL: `docker run` of one container; mount a volume there to keep it).
+RUN npm ci --omit=dev && npm cache clean --force && mkdir /app/data && chown node:node /app/data
 COPY --from=build /app/dist/apps/${APP}/main.js ./main.js
 # The node images' unprivileged user; the application files stay owned by root (read-only).
 USER node

@@ -42,7 +42,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/libs/*', '**/libs/**'],
-              message: 'Import the library through @app/auth or @app/common.',
+              message: 'Import a library through @app/auth, @app/common or @app/store.',
             },
             {
               group: ['keycloak-connect'],

@@ -25,9 +25,13 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@app/auth(|/.*)$': '<rootDir>/libs/auth/src$1',
     '^@app/common(|/.*)$': '<rootDir>/libs/common/src$1',
+    '^@app/store(|/.*)$': '<rootDir>/libs/store/src$1',
     '^@app/keycloak-local$': '<rootDir>/keycloak/local-server/src',
   },
   setupFiles: ['reflect-metadata'],
+  // One throwaway PostgreSQL cluster for the run (TEST_POSTGRES_URL), stopped at the end.
+  globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres.global-teardown.ts',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 20000,
 };

@@ -47,6 +47,9 @@ async function main(): Promise<void> {
   say(`   mail catcher (SMTP)   ${stack.smtp.url}`);
   say(`   shop-api              ${stack.shopApi.url}`);
   say(`   notification-service  ${stack.notificationService.url}`);
+  say(
+    `   state (DATA_DIR)      ${stack.dataDir ?? 'PostgreSQL'} (embedded store, one folder per app)`,
+  );
   try {
     step(2, 'alice logs in through techstore-e2e (password grant, test-only client)');
     const customer = await stack.customerToken();
@@ -119,12 +122,20 @@ async function main(): Promise<void> {
       );
     }
 
+    step(7, 'shop-api restarts: the order and its notification state are still there');
+    await stack.shopApi.stop();
+    await stack.shopApi.start();
+    const read = await fetch(`${stack.shopApi.url}/api/orders/${String(first.body.orderId)}`, {
+      headers: { authorization: `Bearer ${customer}` },
+    });
+    say(`   GET /api/orders/${String(first.body.orderId)} → ${read.status} ${await read.text()}`);
+
     if (keep) {
       say('\n--keep: everything keeps running; Ctrl-C stops it.');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {
-    step(7, 'Stopping everything');
+    step(8, 'Stopping everything');
     await stack.stop();
   }
   say('\nDone.');

@@ -27,6 +27,7 @@ export interface ComposeService {
 
 export interface ComposeFile {
   services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
 }
 
 export function loadCompose(): { raw: string; compose: ComposeFile } {
@@ -70,10 +71,14 @@ export function withDefaults(value: string): string {
 }
 
 /** `"8080:8080"` → { host: 8080, container: 8080 }. */
-export function portMappings(service: ComposeService): { host: number; container: number }[] {
+/** `HOST:CONTAINER` or a host range `FIRST-LAST:CONTAINER` (one host port per replica). */
+export function portMappings(
+  service: ComposeService,
+): { host: number; hostLast?: number; container: number }[] {
   return (service.ports ?? []).map((port) => {
-    const [host, container] = String(port).split(':').slice(-2).map(Number);
-    return { host, container };
+    const [hosts, container] = String(port).split(':').slice(-2);
+    const [host, hostLast] = hosts.split('-').map(Number);
+    return { host, ...(hostLast !== undefined && { hostLast }), container: Number(container) };
   });
 }
 

@@ -62,6 +62,7 @@ describe('docker-compose.yml', () => {
       'keycloak',
       'mailpit',
       'notification-service',
+      'postgres',
       'shop-api',
     ]);
   });
@@ -83,9 +84,10 @@ describe('docker-compose.yml', () => {
     expect(keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:26\.\d+\.\d+$/);
     expect(services.mailpit.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
     expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(services.postgres.image).toMatch(/^postgres:\d+\.\d+-[a-z]+$/);
   });
 
-  it('publishes 8080 (Keycloak), 3000, 3001, 8025 (Mailpit UI), 1025 (SMTP), 16686 (Jaeger UI)', () => {
+  it('publishes 8080 (Keycloak), 3000, 3001-3004 (replicas), 8025 (Mailpit UI), 1025 (SMTP), 16686 (Jaeger UI)', () => {
     const published = Object.fromEntries(
       Object.entries(services).map(([name, service]) => [name, portMappings(service)]),
     );
@@ -96,7 +98,8 @@ describe('docker-compose.yml', () => {
         { host: 8025, container: 8025 },
         { host: 1025, container: 1025 },
       ],
-      'notification-service': [{ host: 3001, container: 3001 }],
+      'notification-service': [{ host: 3001, hostLast: 3004, container: 3001 }],
+      postgres: [],
       'shop-api': [{ host: 3000, container: 3000 }],
     });
   });
@@ -203,18 +206,57 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  describe('postgres', () => {
+    const postgres = services.postgres;
+    const env = environmentOf(postgres);
+
+    it('keeps its data in a named volume that compose declares', () => {
+      expect(postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
+      expect(Object.keys(compose.volumes ?? {})).toEqual(['postgres-data']);
+    });
+
+    it('reports healthy with pg_isready for the database the apps use', () => {
+      expect(postgres.healthcheck?.test).toEqual([
+        'CMD',
+        'pg_isready',
+        `--username=${env.POSTGRES_USER}`,
+        `--dbname=${env.POSTGRES_DB}`,
+      ]);
+    });
+
+    it('takes its password from POSTGRES_PASSWORD with the .env.example default', () => {
+      expect(env.POSTGRES_PASSWORD).toBe(
+        `\${POSTGRES_PASSWORD:-${envExample().POSTGRES_PASSWORD}}`,
+      );
+    });
+
+    it.each(['shop-api', 'notification-service'])(
+      'is what %s keeps its state in, with the same user, password and database',
+      (app) => {
+        const url = new URL(withDefaults(environmentOf(services[app]).DATABASE_URL));
+        expect(url.protocol).toBe('postgres:');
+        expect(url.hostname).toBe('postgres');
+        expect(url.port).toBe('5432');
+        expect(decodeURIComponent(url.username)).toBe(env.POSTGRES_USER);
+        expect(decodeURIComponent(url.password)).toBe(withDefaults(env.POSTGRES_PASSWORD));
+        expect(url.pathname).toBe(`/${env.POSTGRES_DB}`);
+        expect(dependenciesOf(services[app]).postgres).toBe('service_healthy');
+      },
+    );
+  });
+
   describe.each([
     {
       app: 'shop-api',
       variables: Object.keys(new ShopApiEnvironment()),
       load: loadShopApiConfig,
-      dependencies: ['keycloak', 'notification-service'],
+      dependencies: ['keycloak', 'notification-service', 'postgres'],
     },
     {
       app: 'notification-service',
       variables: Object.keys(new NotificationServiceEnvironment()),
       load: loadNotificationServiceConfig,
-      dependencies: ['keycloak', 'mailpit'],
+      dependencies: ['keycloak', 'mailpit', 'postgres'],
     },
   ])('$app', ({ app, variables, load, dependencies }) => {
     const service = services[app];
@@ -250,7 +292,7 @@ describe('docker-compose.yml', () => {
 
     it('publishes the port it listens on', () => {
       const { port } = load(environment);
-      expect(portMappings(service)).toEqual([{ host: port, container: port }]);
+      expect(portMappings(service)).toMatchObject([{ host: port, container: port }]);
     });
 
     it('starts once its dependencies are healthy', () => {
@@ -296,6 +338,12 @@ describe('docker-compose.yml', () => {
       expect(url.hostname).toBe('mailpit');
       expect(portMappings(services.mailpit).map((p) => p.container)).toContain(Number(url.port));
       expect(url.port).toBe('1025');
+    });
+
+    it('scales out (`--scale notification-service=N`): a host port range, no fixed name', () => {
+      const [ports] = portMappings(services['notification-service']);
+      expect((ports.hostLast ?? ports.host) - ports.host + 1).toBeGreaterThanOrEqual(2);
+      expect(raw).not.toContain('container_name');
     });
 
     it('requires an audience that is a client of the realm', () => {
@@ -347,6 +395,14 @@ describe('Dockerfile', () => {
       });
       expect(ignored).not.toContain(source.split('/')[0]);
     }
+  });
+
+  it("gives the non-root user one writable folder, the embedded store's default DATA_DIR", () => {
+    expect(argsOf(runtime, 'RUN').join(' && ')).toContain(
+      `mkdir /app/data && chown node:node /app/data`,
+    );
+    expect(argsOf(runtime, 'WORKDIR')).toEqual(['/app']);
+    expect(new ShopApiEnvironment().DATA_DIR).toBe('data');
   });
 
   it('runs as a non-root user', () => {

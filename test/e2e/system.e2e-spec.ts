@@ -200,6 +200,32 @@ describe('outages delay notifications and lose none', () => {
     for (const { body } of results) expect(emailsFor(body.orderId)).toHaveLength(1);
   });
 
+  it("a delivery the relay makes later is logged under the checkout's request id", async () => {
+    const requestId = `checkout-${Date.now()}`;
+    await stack.notificationService.stop();
+    const response = await fetch(`${stack.shopApi.url}/api/checkout`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await stack.customerToken()}`,
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify({ items: [{ sku: 'HS-004', quantity: 1 }] }),
+    });
+    const { orderId, notification } = (await response.json()) as Record<string, string>;
+    expect(notification).toBe('pending');
+    await stack.notificationService.start();
+    await stack.smtp.waitFor((e) => e.subject.includes(orderId), 20_000);
+    // notification-service logged the delivery under the checkout's request id.
+    const delivered = () =>
+      stack.notificationService
+        .output()
+        .split('\n')
+        .find((line) => line.includes(`for order ${orderId} sent`));
+    await waitFor('the delivery to be logged', 5_000, () => delivered() !== undefined);
+    expect(JSON.parse(delivered()!)).toMatchObject({ requestId });
+  });
+
   localOnly(
     'Keycloak stopped after warm-up: checkouts keep being notified while the token lives',
     async () => {

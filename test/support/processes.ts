@@ -17,7 +17,7 @@ export async function freePort(): Promise<number> {
 }
 
 export interface AppProcess {
-  readonly name: string;
+  readonly name: 'shop-api' | 'notification-service';
   readonly url: string;
   readonly port: number;
   /** The running process's id (undefined while stopped). */
@@ -26,17 +26,23 @@ export interface AppProcess {
   output(): string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGKILL: the process dies at once, with no shutdown hook (a crash). */
+  kill(): Promise<void>;
+  /** Whether the process runs now. */
+  running(): boolean;
 }
 
 /**
  * Runs a built app (`dist/apps/<name>/main.js`) as a real process on a fixed port with the given
  * environment, and waits until `GET /health/live` answers. `stop()` sends SIGTERM (graceful
- * shutdown); `start()` starts it again on the same port.
+ * shutdown), `kill()` SIGKILL (a crash); `start()` starts it again on the same port.
  */
 export function appProcess(
   name: 'shop-api' | 'notification-service',
   port: number,
   env: Record<string, string>,
+  /** The checkout whose build runs (the benchmark runs an older one beside this one). */
+  root = REPO_ROOT,
 ): AppProcess {
   let child: ChildProcess | undefined;
   let output = '';
@@ -48,7 +54,7 @@ export function appProcess(
     output: () => output,
     pid: () => child?.pid,
     async start() {
-      child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', name, 'main.js')], {
+      child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], {
         env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -56,21 +62,24 @@ export function appProcess(
       child.stdout?.on('data', collect);
       child.stderr?.on('data', collect);
       const started = child;
-      await waitFor(`${name} to answer /health/live`, 20_000, async () => {
+      await waitFor(`${name} to answer /health/live`, 60_000, async () => {
         if (started.exitCode !== null) {
           throw new Error(`${name} exited with ${started.exitCode}:\n${output.slice(-2000)}`);
         }
         return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok === true;
       });
     },
-    async stop() {
-      const running = child;
-      child = undefined;
-      if (!running || running.exitCode !== null) return;
-      running.kill('SIGTERM');
-      await once(running, 'exit');
-    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
   };
+  async function end(signal: NodeJS.Signals) {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    running.kill(signal);
+    await once(running, 'exit');
+  }
   return app;
 }
 

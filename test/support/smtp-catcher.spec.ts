@@ -233,4 +233,28 @@ describe('SmtpCatcher', () => {
     expect(catcher.heldCount).toBe(0);
     expect(catcher.messages.map((m) => m.subject)).toEqual(['held']);
   });
+
+  it('refuses held messages on request: the sender gets a 451, nothing is kept', async () => {
+    catcher.hold();
+    const sending = mailer.sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'x' });
+    await catcher.waitForHeld(1);
+    catcher.refuseHeld();
+    await expect(sending).rejects.toMatchObject({ responseCode: 451 });
+    expect(catcher.messages).toHaveLength(0);
+  });
+
+  it('keeps held messages without replying: accepted here, the sender never hears', async () => {
+    catcher.hold();
+    let settled = false;
+    const sender = createTransport({ url: catcher.url, socketTimeout: 500 } as never);
+    const sending = sender
+      .sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'kept' })
+      .finally(() => (settled = true));
+    await catcher.waitForHeld(1);
+    catcher.keepHeldWithoutReply();
+    expect(catcher.messages.map((m) => m.subject)).toEqual(['kept']);
+    expect(settled).toBe(false);
+    await expect(sending).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    sender.close();
+  });
 });

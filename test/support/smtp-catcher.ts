@@ -31,6 +31,8 @@ export interface CaughtEmail {
   html: string;
   /** The message exactly as received, CRLF line ends. */
   raw: string;
+  /** When the catcher had read it completely (`Date.now()`). */
+  receivedAt: number;
 }
 
 export interface SmtpCatcherOptions {
@@ -47,6 +49,7 @@ interface Waiter {
 interface HeldDelivery {
   email: CaughtEmail;
   accept: () => void;
+  refuse: () => void;
 }
 
 /**
@@ -54,7 +57,9 @@ interface HeldDelivery {
  * the system suite and the demo point `SMTP_URL` at {@link SmtpCatcher.url} and then wait for
  * the email they expect with {@link SmtpCatcher.waitFor}. Faults are injected at the SMTP level:
  * {@link SmtpCatcher.refuseConnections} answers every new connection with a 4xx reply, and
- * {@link SmtpCatcher.hold} keeps senders waiting for the final reply to DATA.
+ * {@link SmtpCatcher.hold} keeps senders waiting for the final reply to DATA; a held message can
+ * then be accepted ({@link release}), refused ({@link refuseHeld}) or kept without a reply
+ * ({@link keepHeldWithoutReply}: the server has it, the sender never learns).
  */
 export class SmtpCatcher {
   private readonly caught: CaughtEmail[] = [];
@@ -83,6 +88,9 @@ export class SmtpCatcher {
       catcher.server.listen(options.port ?? 0, catcher.host, () => resolve());
     });
     catcher.boundPort = (catcher.server.server.address() as AddressInfo).port;
+    // A sender that dies mid-session (the crash suites kill them) resets its connection; the
+    // server reports that as an 'error' event, which is no failure of the catcher.
+    catcher.server.on('error', () => undefined);
     return catcher;
   }
 
@@ -103,6 +111,11 @@ export class SmtpCatcher {
   /** Messages read completely whose senders still wait for the reply (see {@link hold}). */
   get heldCount(): number {
     return this.held.length;
+  }
+
+  /** Those messages themselves, oldest first. */
+  get heldMessages(): readonly CaughtEmail[] {
+    return this.held.map((delivery) => delivery.email);
   }
 
   /**
@@ -143,6 +156,26 @@ export class SmtpCatcher {
     for (const delivery of this.held.splice(0)) delivery.accept();
   }
 
+  /**
+   * Answers every held message with a 451 and does not keep it: the mail was never accepted
+   * (what a sender that died before the reply leaves behind at a real server).
+   */
+  refuseHeld(): void {
+    this.holding = false;
+    for (const delivery of this.held.splice(0)) delivery.refuse();
+  }
+
+  /**
+   * Keeps every held message as accepted ({@link messages}) but never replies: the mail server
+   * has the email and delivers it, while its sender is still waiting for the "250 OK" (and,
+   * killed now, never records that it sent).
+   */
+  keepHeldWithoutReply(): void {
+    this.holding = false;
+    for (const delivery of this.held.splice(0)) this.caught.push(delivery.email);
+    this.notify();
+  }
+
   /** Forgets the messages received so far. */
   clear(): void {
     this.caught.length = 0;
@@ -178,7 +211,9 @@ export class SmtpCatcher {
           this.notify();
         };
         if (!this.holding) return accept();
-        this.held.push({ email, accept });
+        const refuse = () =>
+          callback(Object.assign(new Error('Requested action aborted'), { responseCode: 451 }));
+        this.held.push({ email, accept, refuse });
         this.notify();
       }, callback);
     });
@@ -235,6 +270,7 @@ async function parseEmail(data: Buffer, envelope: CaughtEmail['envelope']): Prom
     text: bodyText(parsed.text),
     html: bodyText(parsed.html),
     raw: data.toString('utf8'),
+    receivedAt: Date.now(),
   };
 }
 

@@ -39,6 +39,14 @@ export interface StackOptions {
    * first checkout fetches the token itself. Default true.
    */
   warm?: boolean;
+  /**
+   * PostgreSQL for both apps (`DATABASE_URL`); unset: each app's embedded store in a fresh
+   * temporary DATA_DIR (or `dataDir`).
+   */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Run the apps built in this checkout instead of this one's (the benchmark's baseline). */
+  appsRoot?: string;
 }
 
 /**
@@ -58,6 +66,8 @@ export class Stack {
     readonly shopApi: AppProcess,
     readonly notificationService: AppProcess,
     readonly secrets: ReturnType<typeof devSecrets>,
+    /** Both apps' DATA_DIR; undefined when they keep their state in PostgreSQL. */
+    readonly dataDir: string | undefined,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<Stack> {
@@ -78,22 +88,33 @@ export class Stack {
       options.keycloakIssuer ?? localKeycloak?.issuer(REALM) ?? `${keycloakUrl}/realms/${REALM}`;
     const smtp = await SmtpCatcher.start();
     const [shopPort, notificationPort] = [await freePort(), await freePort()];
+    const dataDir = options.databaseUrl
+      ? undefined
+      : (options.dataDir ?? mkdtempSync(join(tmpdir(), 'techstore-data-')));
     const common = {
       KEYCLOAK_URL: keycloakUrl,
       KEYCLOAK_REALM: REALM,
       KEYCLOAK_ISSUER: issuer,
+      ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: options.databaseUrl as string }),
       ...options.env,
     };
-    const notificationService = appProcess('notification-service', notificationPort, {
-      ...common,
-      SMTP_URL: smtp.url,
-    });
-    const shopApi = appProcess('shop-api', shopPort, {
-      ...common,
-      KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
-      NOTIFICATION_SERVICE_URL: notificationService.url,
-      ...(await options.shopApiEnv?.(keycloakUrl)),
-    });
+    const notificationService = appProcess(
+      'notification-service',
+      notificationPort,
+      { ...common, SMTP_URL: smtp.url },
+      options.appsRoot,
+    );
+    const shopApi = appProcess(
+      'shop-api',
+      shopPort,
+      {
+        ...common,
+        KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
+        NOTIFICATION_SERVICE_URL: notificationService.url,
+        ...(await options.shopApiEnv?.(keycloakUrl)),
+      },
+      options.appsRoot,
+    );
     await Promise.all([notificationService.start(), shopApi.start()]);
     const stack = new Stack(
       keycloakUrl,
@@ -105,6 +126,7 @@ export class Stack {
       shopApi,
       notificationService,
       secrets,
+      dataDir,
     );
     await stack.waitUntilReady(
       undefined,

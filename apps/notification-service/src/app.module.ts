@@ -9,10 +9,15 @@ import {
   TracingModule,
   exportServiceAuthMetrics,
 } from '@app/common';
+import { StoreHealthIndicator, StoreModule } from '@app/store';
 import type { Registry } from 'prom-client';
 import { AuthTracing } from './tracing/auth-tracing.js';
 import type { NotificationServiceConfig } from './config/notification-service.config.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import {
+  NOTIFICATION_SERVICE_MIGRATIONS,
+  NOTIFICATION_SERVICE_SCHEMA,
+} from './store/notification-service.migrations.js';
 
 @Module({})
 export class AppModule {
@@ -31,6 +36,13 @@ export class AppModule {
         HealthModule,
         TracingModule,
         MetricsModule.forRoot('notification-service'),
+        // Idempotency records: embedded under DATA_DIR, or PostgreSQL shared by replicas.
+        StoreModule.forRoot({
+          settings: config.store,
+          app: 'notification-service',
+          schema: NOTIFICATION_SERVICE_SCHEMA,
+          migrations: NOTIFICATION_SERVICE_MIGRATIONS,
+        }),
         // Service-account tokens for this service (aud), checked against the realm's JWKS.
         ServiceAuthModule.forRoot({
           issuer: keycloak.issuer,
@@ -42,10 +54,14 @@ export class AppModule {
       providers: [
         AuthTracing,
         {
-          // Ready when tokens can be validated: a signing key set is held or fetchable.
+          // Ready when tokens can be validated (a signing key set is held or fetchable) and the
+          // idempotency records can be read.
           provide: READINESS_CHECKS,
-          inject: [ServiceAuthHealthIndicator],
-          useFactory: (keys: ServiceAuthHealthIndicator) => [() => keys.isHealthy('keycloak-jwks')],
+          inject: [ServiceAuthHealthIndicator, StoreHealthIndicator],
+          useFactory: (keys: ServiceAuthHealthIndicator, store: StoreHealthIndicator) => [
+            () => keys.isHealthy('keycloak-jwks'),
+            () => store.isHealthy('database'),
+          ],
         },
         {
           provide: 'AUTH_METRICS',

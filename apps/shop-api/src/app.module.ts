@@ -17,10 +17,12 @@ import {
   exportServiceAuthMetrics,
   exportServiceTokenMetrics,
 } from '@app/common';
+import { StoreHealthIndicator, StoreModule } from '@app/store';
 import type { Registry } from 'prom-client';
 import { AuthTracing } from './tracing/auth-tracing.js';
 import { CheckoutModule } from './checkout/checkout.module.js';
 import type { ShopApiConfig } from './config/shop-api.config.js';
+import { SHOP_API_MIGRATIONS, SHOP_API_SCHEMA } from './store/shop-api.migrations.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +41,13 @@ export class AppModule {
         HealthModule,
         TracingModule,
         MetricsModule.forRoot('shop-api'),
+        // Orders and the notification outbox: embedded under DATA_DIR, or PostgreSQL.
+        StoreModule.forRoot({
+          settings: config.store,
+          app: 'shop-api',
+          schema: SHOP_API_SCHEMA,
+          migrations: SHOP_API_MIGRATIONS,
+        }),
         // Customers' tokens: issued for shop-api (aud), checked against the realm's JWKS.
         ServiceAuthModule.forRoot({
           issuer: keycloak.issuer,
@@ -59,10 +68,15 @@ export class AppModule {
         AuthTracing,
         {
           provide: READINESS_CHECKS,
-          inject: [ServiceAuthHealthIndicator, ServiceTokenHealthIndicator],
-          useFactory: (keys: ServiceAuthHealthIndicator, token: ServiceTokenHealthIndicator) => [
+          inject: [ServiceAuthHealthIndicator, ServiceTokenHealthIndicator, StoreHealthIndicator],
+          useFactory: (
+            keys: ServiceAuthHealthIndicator,
+            token: ServiceTokenHealthIndicator,
+            store: StoreHealthIndicator,
+          ) => [
             () => keys.isHealthy('keycloak-jwks'),
             () => token.isHealthy('service-token'),
+            () => store.isHealthy('database'),
           ],
         },
         {

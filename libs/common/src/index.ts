@@ -1,6 +1,8 @@
 export * from './config/config-validation.error.js';
 export * from './config/validate-environment.js';
 export * from './config/base.environment.js';
+export * from './config/is-postgres-url.js';
+export * from './config/store.environment.js';
 export * from './health/health.constants.js';
 export * from './health/health.module.js';
 export * from './logging/json-logger.js';
@@ -10,6 +12,7 @@ export * from './metrics/metrics.module.js';
 export * from './bootstrap/bootstrap-service.js';
 export * from './metrics/auth-metrics.js';
 export * from './tracing/spans.js';
+export * from './tracing/stored-trace-context.js';
 export * from './tracing/trace-auth.js';
 export * from './tracing/tracing-state.js';
 export * from './tracing/tracing.environment.js';

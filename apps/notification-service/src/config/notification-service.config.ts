@@ -1,10 +1,12 @@
 import {
+  dataDirProblems,
   keycloakSettings,
   validateEnvironment,
   type KeycloakSettings,
   type LogLevel,
   type RateLimit,
 } from '@app/common';
+import { storeSettings, type StoreSettings } from '@app/store';
 import { NotificationServiceEnvironment } from './notification-service.environment.js';
 
 export interface NotificationServiceConfig {
@@ -15,11 +17,13 @@ export interface NotificationServiceConfig {
   smtpUrl?: string;
   mailFrom: string;
   callerRateLimit: RateLimit;
+  /** The embedded store under DATA_DIR, or PostgreSQL at DATABASE_URL. */
+  store: StoreSettings;
 }
 
 /** Validates the environment; throws ConfigValidationError naming every bad variable. */
 export function loadNotificationServiceConfig(env: NodeJS.ProcessEnv): NotificationServiceConfig {
-  const e = validateEnvironment(NotificationServiceEnvironment, env);
+  const e = validateEnvironment(NotificationServiceEnvironment, env, dataDirProblems);
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -30,5 +34,6 @@ export function loadNotificationServiceConfig(env: NodeJS.ProcessEnv): Notificat
       limit: e.NOTIFICATION_RATE_LIMIT_PER_CALLER,
       windowSeconds: e.NOTIFICATION_RATE_LIMIT_WINDOW_SECONDS,
     },
+    store: storeSettings(e),
   };
 }

@@ -1,13 +1,4 @@
 /**
- * How many idempotency keys (sent notifications) are remembered, and for how long. A repeat
- * within this window is answered `duplicate` without a second email. The window only has to
- * outlast the callers' retries (shop-api retries for a bounded time); 10,000 entries take a
- * few megabytes.
- */
-export const IDEMPOTENCY_MAX_KEYS = 10_000;
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-
-/**
  * nodemailer's defaults wait minutes for a silent server; a request holding a caller should
  * fail soon enough to be retried. Query parameters of SMTP_URL (e.g. `?socketTimeout=60000`)
  * override these.

@@ -1,16 +1,29 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Module, ValidationPipe, type DynamicModule, type LoggerService } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AuthenticatedPrincipal } from '@app/auth';
+import { MetricsModule } from '@app/common';
+import { StoreModule } from '@app/store';
 import { SmtpCatcher } from '../../../../test/support/smtp-catcher.js';
 import {
   loadNotificationServiceConfig,
   type NotificationServiceConfig,
 } from '../config/notification-service.config.js';
+import {
+  NOTIFICATION_SERVICE_MIGRATIONS,
+  NOTIFICATION_SERVICE_SCHEMA,
+} from '../store/notification-service.migrations.js';
 import { NotificationsModule } from './notifications.module.js';
 
-/** The feature as the app mounts it, without the app's other modules (auth is tested e2e). */
+/**
+ * The feature as the app mounts it, with its store (embedded, in a fresh DATA_DIR) and metrics,
+ * without the auth guard (tested e2e): the caller the guard would establish is set per request.
+ */
 @Module({})
 class NotificationsTestRoot {}
 
@@ -24,10 +37,20 @@ function featureRoot(config: NotificationServiceConfig): DynamicModule {
         skipProcessEnv: true,
         load: [() => ({ ...config })],
       }),
+      MetricsModule.forRoot('notification-service'),
+      StoreModule.forRoot({
+        settings: config.store,
+        app: 'notification-service',
+        schema: NOTIFICATION_SERVICE_SCHEMA,
+        migrations: NOTIFICATION_SERVICE_MIGRATIONS,
+      }),
       NotificationsModule,
     ],
   };
 }
+
+/** What the guard puts on a request from shop-api (only `caller` matters to this feature). */
+const SHOP_API = { kind: 'service', caller: 'shop-api' } as AuthenticatedPrincipal;
 
 class CapturingLogger implements LoggerService {
   readonly lines: { level: string; message: string }[] = [];
@@ -61,14 +84,22 @@ async function startService(
   setUp: (app: NestFastifyApplication) => void = () => undefined,
 ): Promise<RunningService> {
   const logs = new CapturingLogger();
+  const dataDir = mkdtempSync(join(tmpdir(), 'notification-spec-'));
   const app = await NestFactory.create<NestFastifyApplication>(
-    featureRoot(loadNotificationServiceConfig(env)),
+    featureRoot(loadNotificationServiceConfig({ DATA_DIR: dataDir, ...env })),
     new FastifyAdapter(),
     { logger: logs, abortOnError: false },
   );
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, _reply, done) => {
+      (request as { user?: AuthenticatedPrincipal }).user = SHOP_API;
+      done();
+    });
   setUp(app);
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), logs };
@@ -162,6 +193,7 @@ describe('POST /api/notifications/order over SMTP', () => {
     expect(email.text).toContain('  2 x Mechanical keyboard (KB-001) at 49.90 each\n  1 x USB-C\n');
     expect(email.text).toContain('Total: 99.80');
     expect(email.headers['x-notification-id']).toBe(response.body.notificationId);
+    expect(email.headers['message-id']).toBe(`<${response.body.notificationId}@techstore.local>`);
   });
 
   it('answers a repeated key with 200 "duplicate" and the same id, without a second email', async () => {

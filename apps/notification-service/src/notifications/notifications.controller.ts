@@ -1,5 +1,5 @@
 import { Body, Controller, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
-import { ServiceAuth } from '@app/auth';
+import { AuthPrincipal, ServiceAuth, type AuthenticatedPrincipal } from '@app/auth';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -42,7 +42,8 @@ export class NotificationsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'One email per key (default: the orderId); 1-128 of A-Z a-z 0-9 . _ : -',
+    description:
+      'One email per calling client and key (default: the orderId); 1-128 of A-Z a-z 0-9 . _ : -',
   })
   @ApiCreatedResponse({ type: NotificationResultDto, description: 'The email was sent' })
   @ApiOkResponse({
@@ -57,14 +58,22 @@ export class NotificationsController {
     description: 'RATE_LIMITED: too many notifications from this caller; see Retry-After',
   })
   @ApiServiceUnavailableResponse({
-    description: 'MAIL_DELIVERY_FAILED: the mail server failed; retry later with the same key',
+    description:
+      'MAIL_DELIVERY_FAILED: the mail server failed; NOTIFICATION_IN_PROGRESS: the same key is ' +
+      'still being sent. Retry later with the same key',
   })
   async sendOrderEmail(
+    @AuthPrincipal() caller: AuthenticatedPrincipal,
     @Body() order: OrderNotificationDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: StatusSetter,
   ): Promise<NotificationResultDto> {
-    const result = await this.notifications.notify(order, idempotencyKey ?? order.orderId);
+    // Keys are scoped by the calling client (azp): two callers cannot collide on a key.
+    const result = await this.notifications.notify(
+      order,
+      caller.caller,
+      idempotencyKey ?? order.orderId,
+    );
     response.status(result.status === 'sent' ? HttpStatus.CREATED : HttpStatus.OK);
     return result;
   }

@@ -38,3 +38,22 @@ export class IdempotencyKeyReusedError extends UnprocessableEntityException {
     });
   }
 }
+
+/**
+ * Another request with the same key is still being sent (on this or another replica) and did
+ * not finish while this one waited. 503: temporary; a retry with the same key gets `duplicate`
+ * once that send has gone through, and sends itself if it failed.
+ */
+export class NotificationInProgressError extends ServiceUnavailableException {
+  readonly code = 'NOTIFICATION_IN_PROGRESS';
+
+  constructor() {
+    super({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'NOTIFICATION_IN_PROGRESS',
+      message:
+        'A request with this Idempotency-Key is still being sent. Retry later with the same key.',
+    });
+  }
+}

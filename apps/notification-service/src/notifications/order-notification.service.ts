@@ -1,44 +1,66 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { inChildSpan } from '@app/common';
+import { METRICS_REGISTRY, inChildSpan } from '@app/common';
+import { Counter, type Registry } from 'prom-client';
 import type { NotificationServiceConfig } from '../config/notification-service.config.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { MailTransport } from './mail-transport.js';
-import { IDEMPOTENCY_MAX_KEYS, IDEMPOTENCY_TTL_MS } from './notifications.constants.js';
 import { MailDeliveryFailedError } from './notifications.errors.js';
 import type { NotificationResultDto } from './notification-result.dto.js';
 import { composeOrderEmail } from './order-email.js';
 import type { OrderNotificationDto } from './order-notification.dto.js';
 
-/** Sends one order email per idempotency key. */
+/** Sends one order email per calling client and idempotency key. */
 @Injectable()
 export class OrderNotificationService {
   private readonly logger = new Logger(OrderNotificationService.name);
-  private readonly sent = new IdempotencyStore<string>({
-    maxKeys: IDEMPOTENCY_MAX_KEYS,
-    ttlMs: IDEMPOTENCY_TTL_MS,
-  });
+  private readonly emails: Counter<'outcome'>;
+  private readonly takeovers: Counter;
 
   constructor(
     private readonly config: ConfigService<NotificationServiceConfig, true>,
     private readonly transport: MailTransport,
-  ) {}
+    private readonly sent: IdempotencyStore,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.emails = new Counter({
+      name: 'notification_requests_total',
+      help: 'Order notification requests by outcome: sent, duplicate (not sent again), failed',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.takeovers = new Counter({
+      name: 'notification_idempotency_takeovers_total',
+      help: 'Keys taken over from a request that died while sending (each a possible second email)',
+      registers: [registry],
+    });
+  }
 
   async notify(
     order: OrderNotificationDto,
+    clientId: string,
     idempotencyKey: string,
   ): Promise<NotificationResultDto> {
-    const { value: notificationId, duplicate } = await this.sent.run(
-      idempotencyKey,
-      fingerprint(order),
-      () => this.send(order),
-    );
-    return { notificationId, status: duplicate ? 'duplicate' : 'sent' };
+    let result;
+    try {
+      result = await this.sent.run(
+        { clientId, key: idempotencyKey, fingerprint: fingerprint(order) },
+        (notificationId) => this.send(order, notificationId),
+      );
+    } catch (error) {
+      this.emails.inc({ outcome: 'failed' });
+      throw error;
+    }
+    this.emails.inc({ outcome: result.duplicate ? 'duplicate' : 'sent' });
+    if (result.takeover) this.takeovers.inc();
+    return {
+      notificationId: result.notificationId,
+      status: result.duplicate ? 'duplicate' : 'sent',
+    };
   }
 
-  private async send(order: OrderNotificationDto): Promise<string> {
-    const notificationId = randomUUID();
+  private async send(order: OrderNotificationDto, notificationId: string): Promise<void> {
     const email = composeOrderEmail(
       order,
       this.config.get('mailFrom', { infer: true }),
@@ -62,7 +84,6 @@ export class OrderNotificationService {
       throw new MailDeliveryFailedError(error);
     }
     this.logger.log(`Email ${notificationId} for order ${order.orderId} sent`);
-    return notificationId;
   }
 }
 

@@ -29,7 +29,17 @@ export class SmtpMailTransport extends MailTransport implements OnApplicationBoo
       to: email.to,
       subject: email.subject,
       text: email.text,
+      // The same notification id, hence the same Message-ID, for a key's every send: the one
+      // duplicate the design allows (docs/adr/0020) is recognisable, and mail stores that
+      // deduplicate by Message-ID show it once.
+      messageId: `<${email.notificationId}@${senderDomain(email.from)}>`,
       headers: { 'X-Notification-Id': email.notificationId },
     });
   }
+}
+
+/** The domain of `Name <user@domain>` or `user@domain`; a fixed one if there is none. */
+function senderDomain(from: string): string {
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
+  return match ? match[1] : 'notification-service.local';
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigValidationError } from '@app/common';
 import { loadShopApiConfig } from './shop-api.config.js';
 
@@ -15,8 +15,17 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('shop-api configuration', () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'shop-api-data-')), 'not-yet');
+
   it('applies the contract defaults and derives the issuer from URL, auth path and realm', () => {
-    const config = loadShopApiConfig({ KEYCLOAK_CLIENT_SECRET: 's3cr3t' });
+    const cwd = process.cwd();
+    process.chdir(mkdtempSync(join(tmpdir(), 'shop-api-cwd-')));
+    let config;
+    try {
+      config = loadShopApiConfig({ KEYCLOAK_CLIENT_SECRET: 's3cr3t' });
+    } finally {
+      process.chdir(cwd);
+    }
     expect(config).toEqual({
       port: 3000,
       logLevel: 'info',
@@ -34,7 +43,20 @@ describe('shop-api configuration', () => {
         perCustomer: { limit: 10, windowSeconds: 60 },
         total: { limit: 600, windowSeconds: 60 },
       },
+      store: { kind: 'embedded', dataDir: expect.stringMatching(/shop-api-cwd-[^/]+\/data$/) },
     });
+  });
+
+  it('creates DATA_DIR when missing; DATABASE_URL switches to PostgreSQL', () => {
+    expect(loadShopApiConfig({ KEYCLOAK_CLIENT_SECRET: 'x', DATA_DIR: dataDir }).store).toEqual({
+      kind: 'embedded',
+      dataDir: resolve(dataDir),
+    });
+    expect(existsSync(dataDir)).toBe(true);
+    const databaseUrl = 'postgresql://shop:pw@db.internal:5432/techstore?sslmode=require';
+    expect(
+      loadShopApiConfig({ KEYCLOAK_CLIENT_SECRET: 'x', DATABASE_URL: databaseUrl }).store,
+    ).toEqual({ kind: 'postgres', databaseUrl });
   });
 
   it('keeps an explicit issuer apart from the URL used to reach Keycloak (docker compose)', () => {
@@ -118,8 +140,44 @@ describe('shop-api configuration', () => {
       { KEYCLOAK_CLIENT_SECRET: 'a', OTEL_SDK_DISABLED: 'yes' },
       'OTEL_SDK_DISABLED: must be true or false',
     ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', DATABASE_URL: 'mysql://u:p@db/x' },
+      'DATABASE_URL: must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/db',
+    ],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', DATABASE_URL: 'postgres://' },
+      expect.stringMatching(/^DATABASE_URL: must be a postgres:\/\//),
+    ],
   ])('rejects %j naming the variable', (env, problem) => {
     expect(problemsOf(env)).toEqual([problem]);
+  });
+
+  it('names DATA_DIR when it cannot be created or written', () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'shop-api-file-')), 'a-file');
+    writeFileSync(blocker, '');
+    expect(problemsOf({ KEYCLOAK_CLIENT_SECRET: 'a', DATA_DIR: join(blocker, 'data') })).toEqual([
+      'DATA_DIR: cannot create or write the directory (ENOTDIR)',
+    ]);
+    if (process.getuid?.() !== 0) {
+      const readOnly = mkdtempSync(join(tmpdir(), 'shop-api-ro-'));
+      chmodSync(readOnly, 0o500);
+      expect(problemsOf({ KEYCLOAK_CLIENT_SECRET: 'a', DATA_DIR: readOnly })).toEqual([
+        'DATA_DIR: cannot create or write the directory (EACCES)',
+      ]);
+    }
+  });
+
+  it('never prints the password of a DATABASE_URL', () => {
+    const message = (() => {
+      try {
+        loadShopApiConfig({ DATABASE_URL: 'postgres://shop:hunter2-secret@db:99999/x' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toMatch(/DATABASE_URL/);
+    expect(message).not.toContain('hunter2');
   });
 
   it('lists every problem at once and never echoes a value', () => {

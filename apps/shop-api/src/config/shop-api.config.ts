@@ -1,11 +1,13 @@
 import { accessSync, constants } from 'node:fs';
 import {
+  dataDirProblems,
   keycloakSettings,
   validateEnvironment,
   type KeycloakSettings,
   type LogLevel,
   type RateLimit,
 } from '@app/common';
+import { storeSettings, type StoreSettings } from '@app/store';
 import { ShopApiEnvironment } from './shop-api.environment.js';
 
 export type ClientCredential = { secret: string } | { secretFile: string };
@@ -16,11 +18,16 @@ export interface ShopApiConfig {
   keycloak: KeycloakSettings & { clientId: string; credential: ClientCredential };
   notificationServiceUrl: string;
   checkoutRateLimits: { perCustomer: RateLimit; total: RateLimit };
+  /** The embedded store under DATA_DIR, or PostgreSQL at DATABASE_URL. */
+  store: StoreSettings;
 }
 
 /** Validates shop-api's environment; throws ConfigValidationError naming every bad variable. */
 export function loadShopApiConfig(env: NodeJS.ProcessEnv): ShopApiConfig {
-  const e = validateEnvironment(ShopApiEnvironment, env, credentialProblems);
+  const e = validateEnvironment(ShopApiEnvironment, env, (checked) => [
+    ...credentialProblems(checked),
+    ...dataDirProblems(checked),
+  ]);
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -42,6 +49,7 @@ export function loadShopApiConfig(env: NodeJS.ProcessEnv): ShopApiConfig {
         windowSeconds: e.CHECKOUT_RATE_LIMIT_WINDOW_SECONDS,
       },
     },
+    store: storeSettings(e),
   };
 }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { requestContext } from '@app/common';
-import { itemLines, type Order } from '../orders/order.js';
+import type { OutboxEntry } from './outbox-entry.js';
 
 /** Why a delivery attempt failed, in terms safe to log (no token, no body). */
 export class DeliveryError extends Error {
@@ -25,25 +25,23 @@ const RETRYABLE_STATUSES = new Set([401, 403, 408, 425, 429]);
  * ServiceTokenHttpModule, which attaches shop-api's own service-account token (never the
  * customer's) and recovers from a 401 once. The order id is the idempotency key, so a retried
  * or replayed request never sends a second email. The checkout's request id goes along as
- * `X-Request-Id` (a background retry keeps it), so both services log the same id; with tracing
- * on, the HTTP instrumentation adds `traceparent`.
+ * `X-Request-Id` (the relay restores it with the checkout's trace context, also minutes later),
+ * so both services log the same id; with tracing on, the HTTP instrumentation adds `traceparent`.
  */
 @Injectable()
 export class NotificationClient {
   constructor(private readonly http: HttpService) {}
 
-  async send(order: Order, signal: AbortSignal): Promise<'sent' | 'duplicate'> {
+  async send(entry: OutboxEntry, signal: AbortSignal): Promise<'sent' | 'duplicate'> {
     try {
       const response = await firstValueFrom(
         this.http.post<{ status: 'sent' | 'duplicate' }>(
           '/api/notifications/order',
+          entry.payload,
           {
-            orderId: order.orderId,
-            email: order.email,
-            items: itemLines(order),
-            total: order.totalCents / 100,
+            headers: { 'Idempotency-Key': entry.idempotencyKey, ...requestIdHeader() },
+            signal,
           },
-          { headers: { 'Idempotency-Key': order.orderId, ...requestIdHeader() }, signal },
         ),
       );
       return response.data.status;

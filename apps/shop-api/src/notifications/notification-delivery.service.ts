@@ -1,131 +1,120 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { METRICS_REGISTRY, inChildSpan } from '@app/common';
-import { Counter, Gauge, type Registry } from 'prom-client';
-import type { NotificationState, Order } from '../orders/order.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { inChildSpan, inStoredTraceContext, requestContext } from '@app/common';
+import type { NotificationState } from '../orders/order.js';
+import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
 import { DeliveryError, NotificationClient } from './notification-client.js';
-
-export interface DeliveryOptions {
-  /** Budget of the attempt made while the customer waits for the checkout response. */
-  firstAttemptTimeoutMs: number;
-  /** Budget of each background attempt. */
-  retryAttemptTimeoutMs: number;
-  /** Backoff: base · 2^(attempt−1), capped, with jitter in [½, 1]. */
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
-  /** After this long without success the notification is marked `failed`. */
-  giveUpAfterMs: number;
-}
-
-export const DELIVERY_OPTIONS = Symbol('DELIVERY_OPTIONS');
-
-export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
-  firstAttemptTimeoutMs: 2_000,
-  retryAttemptTimeoutMs: 10_000,
-  retryBaseDelayMs: 1_000,
-  retryMaxDelayMs: 30_000,
-  giveUpAfterMs: 60 * 60_000,
-};
+import type { OutboxEntry } from './outbox-entry.js';
+import { OutboxMetrics } from './outbox.metrics.js';
+import { OutboxRepository } from './outbox.repository.js';
 
 /**
- * Delivers each order's notification exactly once as far as the customer can tell: one attempt
- * within a short deadline during checkout, then background retries with backoff until
- * notification-service accepts it (idempotency key = order id) or the give-up time passes.
- * A checkout never fails or waits longer than `firstAttemptTimeoutMs` because of it.
+ * One delivery attempt of a claimed outbox entry, and what follows from its outcome: delivered
+ * (sent now, or `duplicate` because an earlier attempt got through) → the order says `sent` and
+ * the row goes; a failure worth retrying → the row is due again after a backoff with jitter;
+ * a failure retrying cannot fix, or the give-up time reached → `failed`. Never throws: when the
+ * outcome cannot be recorded, the claim simply expires and another attempt follows.
+ *
+ * Every attempt runs as part of its checkout, however much later and on whichever replica: under
+ * the checkout's request id (logs, `X-Request-Id`) and, with tracing on, as a
+ * `notification.deliver` span in the checkout's trace (restored from the outbox row).
  */
 @Injectable()
-export class NotificationDeliveryService implements OnApplicationShutdown {
+export class NotificationDeliveryService {
   private readonly logger = new Logger(NotificationDeliveryService.name);
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly deliveries: Counter<'outcome'>;
-  private readonly pending: Gauge;
 
   constructor(
     private readonly client: NotificationClient,
+    private readonly outbox: OutboxRepository,
+    private readonly metrics: OutboxMetrics,
     @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-  ) {
-    this.deliveries = new Counter({
-      name: 'shop_notification_delivery_attempts_total',
-      help: 'Attempts to deliver order notifications, by outcome',
-      labelNames: ['outcome'],
-      registers: [registry],
-    });
-    this.pending = new Gauge({
-      name: 'shop_notifications_pending',
-      help: 'Order notifications waiting for a retry',
-      registers: [registry],
-      collect: () => this.pending.set(this.timers.size),
-    });
-  }
+  ) {}
 
-  /** The attempt made during checkout; resolves within the first-attempt budget, never rejects. */
-  async deliverDuringCheckout(order: Order): Promise<NotificationState> {
-    await this.attempt(order, this.options.firstAttemptTimeoutMs);
-    return order.notification;
-  }
-
-  onApplicationShutdown(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    if (this.timers.size > 0) {
-      this.logger.warn(
-        `shutting down with ${this.timers.size} notification(s) still pending: orders ${[...this.timers.keys()].join(', ')}`,
+  /** Resolves within `timeoutMs` plus the time to record the outcome. */
+  attempt(entry: OutboxEntry, timeoutMs: number, abort?: AbortSignal): Promise<NotificationState> {
+    const traced = () =>
+      inChildSpan(
+        'notification.deliver',
+        { 'order.id': entry.orderId, 'notification.attempt': entry.attempts },
+        async (span) => {
+          const state = await this.deliver(entry, timeoutMs, abort);
+          span?.setAttribute('notification.state', state);
+          return state;
+        },
       );
-    }
-    this.timers.clear();
+    return inStoredTraceContext(entry.traceparent, () =>
+      entry.requestId ? requestContext.run({ requestId: entry.requestId }, traced) : traced(),
+    );
   }
 
-  /** One delivery attempt, traced as `notification.deliver` (a retry continues the checkout's trace). */
-  private attempt(order: Order, timeoutMs: number): Promise<void> {
-    order.notificationAttempts += 1;
-    const attributes = {
-      'order.id': order.orderId,
-      'notification.attempt': order.notificationAttempts,
-    };
-    return inChildSpan('notification.deliver', attributes, async (span) => {
-      await this.deliver(order, timeoutMs);
-      span?.setAttribute('notification.state', order.notification);
-    });
-  }
-
-  private async deliver(order: Order, timeoutMs: number): Promise<void> {
+  private async deliver(
+    entry: OutboxEntry,
+    timeoutMs: number,
+    abort: AbortSignal | undefined,
+  ): Promise<NotificationState> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = abort ? AbortSignal.any([timeout, abort]) : timeout;
+    let result: 'sent' | 'duplicate';
     try {
-      const result = await this.client.send(order, AbortSignal.timeout(timeoutMs));
-      order.notification = 'sent';
-      this.deliveries.inc({ outcome: result });
-      this.logger.log(
-        `notification for order ${order.orderId} ${result === 'sent' ? 'sent' : 'already sent (duplicate)'}`,
-      );
+      result = await this.client.send(entry, signal);
     } catch (error) {
+      if (abort?.aborted) return this.record(entry, () => this.release(entry));
       const failure =
         error instanceof DeliveryError
           ? error
           : new DeliveryError('unexpected delivery error', true);
-      this.onFailure(order, failure);
+      return this.record(entry, () => this.onFailure(entry, failure));
     }
+    return this.record(entry, async () => {
+      await this.outbox.markSent(entry.orderId);
+      this.metrics.attempt(result);
+      this.metrics.finished('sent', entry.attempts);
+      this.logger.log(
+        `notification for order ${entry.orderId} ${result === 'sent' ? 'sent' : 'already sent (duplicate)'} (attempt ${entry.attempts})`,
+      );
+      return 'sent';
+    });
   }
 
-  private onFailure(order: Order, failure: DeliveryError): void {
-    const age = Date.now() - Date.parse(order.createdAt);
+  private async onFailure(entry: OutboxEntry, failure: DeliveryError): Promise<NotificationState> {
+    const age = Date.now() - entry.createdAt.getTime();
     if (!failure.retryable || age >= this.options.giveUpAfterMs) {
-      order.notification = 'failed';
-      this.deliveries.inc({ outcome: 'failed' });
+      await this.outbox.markFailed(entry.orderId);
+      this.metrics.attempt('failed');
+      this.metrics.finished('failed', entry.attempts);
       this.logger.error(
-        `notification for order ${order.orderId} failed for good after ${order.notificationAttempts} attempt(s): ${failure.message}`,
+        `notification for order ${entry.orderId} failed for good after ${entry.attempts} attempt(s): ${failure.message}`,
       );
-      return;
+      return 'failed';
     }
-    order.notification = 'pending';
-    this.deliveries.inc({ outcome: 'retry_scheduled' });
-    const delay = this.backoff(order.notificationAttempts);
+    const delay = this.backoff(entry.attempts);
+    await this.outbox.reschedule(entry, delay, failure.message);
+    this.metrics.attempt('retry_scheduled');
     this.logger.warn(
-      `notification for order ${order.orderId} pending (${failure.message}); retry ${order.notificationAttempts + 1} in ${delay}ms`,
+      `notification for order ${entry.orderId} pending (${failure.message}); attempt ${entry.attempts + 1} in ${delay}ms`,
     );
-    const timer = setTimeout(() => {
-      this.timers.delete(order.orderId);
-      void this.attempt(order, this.options.retryAttemptTimeoutMs);
-    }, delay);
-    timer.unref();
-    this.timers.set(order.orderId, timer);
+    return 'pending';
+  }
+
+  /** Aborted by shutdown: due again at once, for another replica or the next start. */
+  private async release(entry: OutboxEntry): Promise<NotificationState> {
+    await this.outbox.reschedule(entry, 0, 'released at shutdown');
+    this.metrics.attempt('released');
+    return 'pending';
+  }
+
+  private async record(
+    entry: OutboxEntry,
+    write: () => Promise<NotificationState>,
+  ): Promise<NotificationState> {
+    try {
+      return await write();
+    } catch (error) {
+      this.logger.warn(
+        `could not record the outcome for order ${entry.orderId} (${(error as Error).message}); ` +
+          'it is attempted again when its claim expires',
+      );
+      return 'pending';
+    }
   }
 
   private backoff(attempts: number): number {

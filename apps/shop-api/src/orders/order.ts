@@ -17,11 +17,10 @@ export interface Order {
   totalCents: number;
   createdAt: string;
   notification: NotificationState;
-  notificationAttempts: number;
 }
 
 /** The order's items with prices in currency units, as shown to the customer and in the email. */
-export function itemLines(order: Order) {
+export function itemLines(order: Pick<Order, 'items'>) {
   return order.items.map(({ sku, quantity, unitPriceCents }) => ({
     sku,
     quantity,

@@ -13,11 +13,11 @@ export class OrdersController {
   /** The order's owner sees it with its notification state; anyone else gets 404, not 403. */
   @Get(':orderId')
   @UserAuth({ roles: ['realm:customer'] })
-  get(
+  async get(
     @AuthPrincipal() customer: AuthenticatedPrincipal,
     @Param('orderId', new ParseUUIDPipe({ version: '4' })) orderId: string,
   ) {
-    const order = this.orders.find(orderId);
+    const order = await this.orders.find(orderId);
     if (!order || order.ownerSubject !== customer.subject) {
       throw new NotFoundException('No such order');
     }

@@ -134,7 +134,18 @@ export async function bootstrapService<C extends { port: number; logLevel: LogLe
     }
     throw error;
   }
-  const app = await createService(spec, config);
+  let app: NestFastifyApplication;
+  try {
+    app = await createService(spec, config);
+  } catch (error) {
+    // The store could not be opened (DATA_DIR, DATABASE_URL): one line naming the variable,
+    // exit code 1, as for invalid configuration. Anything else keeps its stack trace.
+    if ((error as { code?: unknown }).code === 'STORE_UNAVAILABLE') {
+      process.stderr.write(`${spec.name}: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   await app.listen(config.port, '0.0.0.0');
   new Logger('Bootstrap').log(`${spec.name} listening on port ${config.port}`);
 }

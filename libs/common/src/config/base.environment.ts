@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
 import { TracingEnvironment } from '../tracing/tracing.environment.js';
+import { IsPostgresUrl } from './is-postgres-url.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,6 +46,20 @@ export class BaseEnvironment extends TracingEnvironment {
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
+
+  /**
+   * The embedded store's folder (used when DATABASE_URL is unset), relative to the working
+   * directory unless absolute; each app keeps its state in its own subfolder.
+   */
+  DATA_DIR = 'data';
+
+  /** Unset: the embedded store under DATA_DIR. Set: PostgreSQL, shared by every replica. */
+  @IsOptional()
+  @IsPostgresUrl({
+    message:
+      'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/db',
+  })
+  DATABASE_URL?: string = undefined;
 }
 
 /** Where this service reaches Keycloak and which issuer it expects tokens to carry. */
