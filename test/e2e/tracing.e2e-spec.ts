@@ -192,6 +192,41 @@ describe('one checkout is one trace across both services', () => {
     );
   });
 
+  it("a delivery the outbox relay makes later, after an outage, joins the checkout's trace", async () => {
+    await stack.notificationService.stop();
+    const later = `req-${randomUUID()}`;
+    const pending = await checkout(customerToken, later);
+    expect(pending.notification).toBe('pending');
+    await stack.notificationService.start();
+    let trace = await traceOf(pending.orderId);
+    await waitFor('the delivery span that sent it', 10_000, () => {
+      trace = receiver.spans.filter((span) => span.traceId === trace[0].traceId);
+      return trace.some((span) => span.attributes['notification.state'] === 'sent');
+    });
+    const deliveries = trace
+      .filter((span) => span.service === 'shop-api' && span.name === 'notification.deliver')
+      .sort(
+        (a, b) =>
+          Number(a.attributes['notification.attempt']) -
+          Number(b.attributes['notification.attempt']),
+      );
+    expect(deliveries.map((span) => span.attributes['notification.state'])).toEqual([
+      ...Array(deliveries.length - 1).fill('pending'),
+      'sent',
+    ]);
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
+    only(trace, 'shop-api', 'POST /api/checkout');
+    only(trace, 'notification-service', 'email.send');
+    const relayed = stack.shopApi
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`for order ${pending.orderId} sent`))
+      .map((line) => JSON.parse(line) as Record<string, string>);
+    expect(relayed).toEqual([
+      expect.objectContaining({ requestId: later, traceId: trace[0].traceId }),
+    ]);
+  });
+
   it('probes and scrapes start no trace', () => {
     const untraced = receiver.spans.filter((span) =>
       /^\/(health|metrics)/.test(
