@@ -54,6 +54,8 @@ export function appProcess(
     output: () => output,
     pid: () => child?.pid,
     async start() {
+      // A second process would find the port taken and exit, and the first would be lost.
+      if (app.running()) throw new Error(`${name} is already running`);
       child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], {
         env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
