@@ -1,6 +1,9 @@
-// One Jest configuration for the whole monorepo: unit and module specs beside the code,
-// conformance specs of the local Keycloak-compatible server, and the system suite in test/e2e.
-/** @type {import('jest').Config} */
+// One Jest run for the whole monorepo, in two projects:
+// - node: unit and module specs beside the code, conformance specs of the local
+//   Keycloak-compatible server, the system, resilience and PostgreSQL suites on the local server;
+// - real-keycloak: the system suite and the side-by-side conformance suite against real
+//   Keycloak. Its global setup starts Keycloak once per run (from its distribution, or
+//   KEYCLOAK_URL's), and only when one of its tests is selected.
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -12,10 +15,8 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-module.exports = {
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/keycloak', '<rootDir>/test'],
-  testRegex: '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Our TypeScript becomes CommonJS; ESM-only packages (NestJS 12, jose, ...) load as real ES
   // modules through Jest's require(esm) (Node 24.9+, `--experimental-vm-modules`).
@@ -27,11 +28,32 @@ module.exports = {
     '^@app/common(|/.*)$': '<rootDir>/libs/common/src$1',
     '^@app/store(|/.*)$': '<rootDir>/libs/store/src$1',
     '^@app/keycloak-local$': '<rootDir>/keycloak/local-server/src',
+    '^@app/keycloak-dist$': '<rootDir>/keycloak/distribution/src',
   },
   setupFiles: ['reflect-metadata'],
-  // One throwaway PostgreSQL cluster for the run (TEST_POSTGRES_URL), stopped at the end.
-  globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/postgres.global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 20000,
+  projects: [
+    {
+      ...common,
+      displayName: 'node',
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/keycloak', '<rootDir>/test'],
+      testRegex: '\\.(spec|e2e-spec)\\.ts$',
+      // One throwaway PostgreSQL cluster for the run (TEST_POSTGRES_URL), stopped at the end.
+      globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/postgres.global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'real-keycloak',
+      roots: ['<rootDir>/keycloak', '<rootDir>/test'],
+      testRegex: '\\.real-keycloak-spec\\.ts$',
+      globalSetup: '<rootDir>/test/real-keycloak/global-setup.ts',
+      globalTeardown: '<rootDir>/test/real-keycloak/global-teardown.ts',
+    },
+  ],
 };

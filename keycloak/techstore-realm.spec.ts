@@ -40,6 +40,10 @@ describe('keycloak/techstore-realm.json', () => {
     expect(realm).toMatchObject({ realm: 'techstore', enabled: true, sslRequired: 'none' });
   });
 
+  it('stores login events for a day: the real-Keycloak e2e suite counts token requests there', () => {
+    expect(realm).toMatchObject({ eventsEnabled: true, eventsExpiration: 86400 });
+  });
+
   it('holds exactly the contract clients', () => {
     expect(clients.map((entry) => entry.clientId).sort()).toEqual([
       'notification-service',

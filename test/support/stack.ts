@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalKeycloak, type LocalKeycloak } from '@app/keycloak-local';
+import { KeycloakAdmin } from '../real-keycloak/keycloak-admin.js';
+import type { RealKeycloakTarget } from '../real-keycloak/real-keycloak-target.js';
 import { SmtpCatcher } from './smtp-catcher.js';
 import { REPO_ROOT, appProcess, freePort, waitFor, type AppProcess } from './processes.js';
 
@@ -26,10 +28,8 @@ export function devSecrets(env: NodeJS.ProcessEnv = process.env) {
 }
 
 export interface StackOptions {
-  /** A real Keycloak's base URL (e.g. http://localhost:8080); unset: the local server. */
-  keycloakUrl?: string;
-  /** The issuer tokens carry when it differs from `${keycloakUrl}/realms/techstore`. */
-  keycloakIssuer?: string;
+  /** A real Keycloak (started by the real-keycloak project, or KEYCLOAK_URL's); unset: the local server. */
+  real?: RealKeycloakTarget;
   /** Extra environment for both apps (e.g. OTEL_* variables, limits). */
   env?: Record<string, string>;
   /** Extra environment for shop-api only, given Keycloak's URL (e.g. a proxy in front of it). */
@@ -51,12 +51,18 @@ export interface StackOptions {
 
 /**
  * The whole system on free ports: Keycloak (the local Keycloak-compatible server unless a real
- * one is given), a real SMTP catcher, and both built apps as real processes.
+ * one is given), a real SMTP catcher, and both built apps as real processes. As in compose, the
+ * apps reach Keycloak by one host name (`http://127.0.0.1:<port>`, the backchannel) while tokens
+ * name another in `iss` (`http://localhost:<port>`, the frontend URL).
  */
 export class Stack {
   private constructor(
     readonly keycloakUrl: string,
     readonly issuer: string,
+    /** The real Keycloak's admin API (events), when the stack runs against one. */
+    private readonly admin: KeycloakAdmin | undefined,
+    /** Epoch ms before the apps started: token requests are counted from here. */
+    private readonly startedAt: number,
     /** The local server when this stack runs one; undefined against a real Keycloak. */
     public localKeycloak: LocalKeycloak | undefined,
     private readonly localKeycloakRestart: (() => Promise<LocalKeycloak>) | undefined,
@@ -72,20 +78,32 @@ export class Stack {
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const secrets = devSecrets();
+    const startedAt = Date.now();
     let localKeycloak: LocalKeycloak | undefined;
     let restart: (() => Promise<LocalKeycloak>) | undefined;
     let keyFile: string | undefined;
-    let keycloakUrl = options.keycloakUrl?.replace(/\/+$/, '');
-    if (!keycloakUrl) {
+    let keycloakUrl: string;
+    let issuer: string;
+    const { real } = options;
+    if (real) {
+      keycloakUrl = real.url;
+      issuer = `${real.frontendUrl}/realms/${REALM}`;
+    } else {
       keyFile = join(mkdtempSync(join(tmpdir(), 'techstore-keys-')), 'keys.json');
       const port = await freePort();
-      const launch = () => startLocalKeycloak({ port, keyFile, env: secrets, log: () => {} });
+      const launch = () =>
+        startLocalKeycloak({
+          port,
+          keyFile,
+          env: secrets,
+          frontendUrl: `http://localhost:${port}`,
+          log: () => {},
+        });
       localKeycloak = await launch();
       restart = launch;
-      keycloakUrl = localKeycloak.url;
+      keycloakUrl = `http://127.0.0.1:${port}`;
+      issuer = localKeycloak.issuer(REALM);
     }
-    const issuer =
-      options.keycloakIssuer ?? localKeycloak?.issuer(REALM) ?? `${keycloakUrl}/realms/${REALM}`;
     const smtp = await SmtpCatcher.start();
     const [shopPort, notificationPort] = [await freePort(), await freePort()];
     const dataDir = options.databaseUrl
@@ -115,10 +133,18 @@ export class Stack {
       },
       options.appsRoot,
     );
-    await Promise.all([notificationService.start(), shopApi.start()]);
+    try {
+      await Promise.all([notificationService.start(), shopApi.start()]);
+    } catch (error) {
+      await Promise.allSettled([shopApi.stop(), notificationService.stop()]);
+      await Promise.allSettled([localKeycloak?.stop(), smtp.close()]);
+      throw error;
+    }
     const stack = new Stack(
       keycloakUrl,
       issuer,
+      real ? new KeycloakAdmin(real.url, real.admin) : undefined,
+      startedAt,
       localKeycloak,
       restart,
       keyFile,
@@ -169,6 +195,26 @@ export class Stack {
       `${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`,
     ).toString('base64');
     return this.token({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });
+  }
+
+  /**
+   * Token requests a client made since this stack started, as the Keycloak serving it counted
+   * them: the local server's statistics, or real Keycloak's event store (its admin API; events
+   * are enabled in the realm file), waited for briefly since events are written after the answer.
+   */
+  async tokenRequests(clientId: string, atLeast = 1): Promise<number> {
+    const { admin, localKeycloak } = this;
+    if (!admin) return localKeycloak?.stats.tokenRequestsByClient[clientId] ?? 0;
+    let count = 0;
+    await waitFor(
+      `${atLeast} token request(s) of ${clientId} in the event store`,
+      5000,
+      async () => {
+        count = await admin.tokenRequests(REALM, clientId, this.startedAt);
+        return count >= atLeast;
+      },
+    ).catch(() => undefined);
+    return count;
   }
 
   /** The local realm's active signing key (local server only), to forge "real" tokens in tests. */

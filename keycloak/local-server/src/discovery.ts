@@ -1,7 +1,8 @@
 /**
- * The realm's OpenID provider metadata (`OIDCWellKnownProvider`, facts §4.2): `issuer` and the
- * browser-facing endpoints from the frontend URL, the backchannel endpoints from the URL the
- * caller used. Lists what Keycloak 26 advertises, not only what this server emulates.
+ * The realm's OpenID provider metadata as Keycloak 26.6.4 serves it (`OIDCWellKnownProvider`,
+ * member order and values measured by the conformance suite): `issuer` and the browser-facing
+ * endpoints from the frontend URL, the backchannel endpoints from the URL the caller used. Lists
+ * what Keycloak advertises, not only what this server emulates.
  */
 export function discoveryDocument(issuer: string, backchannel: string, scopes: string[]) {
   const frontend = `${issuer}/protocol/openid-connect`;
@@ -21,6 +22,24 @@ export function discoveryDocument(issuer: string, backchannel: string, scopes: s
     'PS512',
     'RS512',
   ];
+  const encryption = [
+    'ECDH-ES+A256KW',
+    'ECDH-ES+A192KW',
+    'ECDH-ES+A128KW',
+    'RSA-OAEP',
+    'RSA-OAEP-256',
+    'RSA1_5',
+    'ECDH-ES',
+  ];
+  const contentEncryption = [
+    'A256GCM',
+    'A192GCM',
+    'A128GCM',
+    'A128CBC-HS256',
+    'A192CBC-HS384',
+    'A256CBC-HS512',
+  ];
+  const asymmetric = signing.filter((algorithm) => !algorithm.startsWith('HS'));
   const authMethods = [
     'private_key_jwt',
     'client_secret_basic',
@@ -46,6 +65,7 @@ export function discoveryDocument(issuer: string, backchannel: string, scopes: s
       'password',
       'refresh_token',
       'urn:ietf:params:oauth:grant-type:device_code',
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
       'urn:ietf:params:oauth:grant-type:token-exchange',
       'urn:ietf:params:oauth:grant-type:uma-ticket',
       'urn:openid:params:grant-type:ciba',
@@ -64,8 +84,14 @@ export function discoveryDocument(issuer: string, backchannel: string, scopes: s
     subject_types_supported: ['public', 'pairwise'],
     prompt_values_supported: ['none', 'login', 'consent'],
     id_token_signing_alg_values_supported: signing,
+    id_token_encryption_alg_values_supported: encryption,
+    id_token_encryption_enc_values_supported: contentEncryption,
     userinfo_signing_alg_values_supported: [...signing, 'none'],
+    userinfo_encryption_alg_values_supported: encryption,
+    userinfo_encryption_enc_values_supported: contentEncryption,
     request_object_signing_alg_values_supported: [...signing, 'none'],
+    request_object_encryption_alg_values_supported: encryption,
+    request_object_encryption_enc_values_supported: contentEncryption,
     response_modes_supported: [
       'query',
       'fragment',
@@ -80,6 +106,9 @@ export function discoveryDocument(issuer: string, backchannel: string, scopes: s
     token_endpoint_auth_signing_alg_values_supported: signing,
     introspection_endpoint_auth_methods_supported: authMethods,
     introspection_endpoint_auth_signing_alg_values_supported: signing,
+    authorization_signing_alg_values_supported: signing,
+    authorization_encryption_alg_values_supported: encryption,
+    authorization_encryption_enc_values_supported: contentEncryption,
     claims_supported: [
       'iss',
       'sub',
@@ -104,6 +133,7 @@ export function discoveryDocument(issuer: string, backchannel: string, scopes: s
     require_request_uri_registration: true,
     code_challenge_methods_supported: ['plain', 'S256'],
     tls_client_certificate_bound_access_tokens: true,
+    dpop_signing_alg_values_supported: asymmetric,
     revocation_endpoint: `${frontend}/revoke`,
     revocation_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_signing_alg_values_supported: signing,
@@ -112,18 +142,20 @@ export function discoveryDocument(issuer: string, backchannel: string, scopes: s
     device_authorization_endpoint: `${frontend}/auth/device`,
     backchannel_token_delivery_modes_supported: ['poll', 'ping'],
     backchannel_authentication_endpoint: `${backend}/ext/ciba/auth`,
+    backchannel_authentication_request_signing_alg_values_supported: asymmetric,
     require_pushed_authorization_requests: false,
     pushed_authorization_request_endpoint: `${backend}/ext/par/request`,
     mtls_endpoint_aliases: {
       token_endpoint: `${backend}/token`,
-      revocation_endpoint: `${backend}/revoke`,
+      revocation_endpoint: `${frontend}/revoke`,
       introspection_endpoint: `${backend}/token/introspect`,
-      device_authorization_endpoint: `${backend}/auth/device`,
+      device_authorization_endpoint: `${frontend}/auth/device`,
       registration_endpoint: `${backchannel}/clients-registrations/openid-connect`,
       userinfo_endpoint: `${backend}/userinfo`,
       pushed_authorization_request_endpoint: `${backend}/ext/par/request`,
       backchannel_authentication_endpoint: `${backend}/ext/ciba/auth`,
     },
     authorization_response_iss_parameter_supported: true,
+    client_id_metadata_document_supported: false,
   };
 }

@@ -1,15 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CONSULT_SERVER_LOG, OAuthError } from './oauth-error.js';
+import { OAuthError } from './oauth-error.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Realm default `browserSecurityHeaders` (facts §1.2), sent with the OAuth endpoint answers. */
+/**
+ * The realm's default browser security headers, which Keycloak 26.6 sends with every answer
+ * under `/realms/` (no `X-XSS-Protection` any more; measured by the conformance suite).
+ */
 export const SECURITY_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'SAMEORIGIN',
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
-  'X-XSS-Protection': '1; mode=block',
+  'X-Frame-Options': 'SAMEORIGIN',
+  'X-Robots-Tag': 'none',
 };
 
 /** `Cache-Control` / `Pragma` the token endpoint adds (facts §1.2). */
@@ -42,18 +45,20 @@ export function sendError(
   sendJson(response, error.status, error.toJSON(), headers);
 }
 
-/** Keycloak's answer for a request outside every resource (facts §11: "404 as Keycloak answers it"). */
-export const NOT_FOUND = new OAuthError(
-  404,
-  'Unable to find matching target resource method',
-  CONSULT_SERVER_LOG,
-);
+/** A path outside `/realms/`: Keycloak's answer, without the realm's security headers. */
+export const NOT_FOUND = new OAuthError(404, 'Unable to find matching target resource method');
 
-export const realmNotFound = () => new OAuthError(404, 'Realm does not exist', CONSULT_SERVER_LOG);
+/** A path under `/realms/<realm>` that no endpoint serves. */
+export const NOT_FOUND_IN_REALM = new OAuthError(404, 'HTTP 404 Not Found');
+
+export const METHOD_NOT_ALLOWED = new OAuthError(405, 'HTTP 405 Method Not Allowed');
+
+export const realmNotFound = () => new OAuthError(404, 'Realm does not exist');
 
 /**
- * Reads an `application/x-www-form-urlencoded` body. Anything else is refused with 415 like the
- * `@Consumes(FORM_URLENCODED)` resources of Keycloak.
+ * Reads the form parameters of a request. A body of another media type (JSON, none) is read as
+ * no parameters at all, as Keycloak 26.6 does: its endpoints then answer with their own error
+ * (e.g. "Missing form parameter: grant_type"), never 415.
  */
 export async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
   const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -61,12 +66,9 @@ export async function readForm(request: IncomingMessage): Promise<URLSearchParam
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new OAuthError(413, 'HTTP 413 Request Entity Too Large', CONSULT_SERVER_LOG);
+    if (size > MAX_BODY_BYTES) throw new OAuthError(413, 'HTTP 413 Request Entity Too Large');
     chunks.push(chunk as Buffer);
   }
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new OAuthError(415, 'HTTP 415 Unsupported Media Type', CONSULT_SERVER_LOG);
-  }
+  if (type !== 'application/x-www-form-urlencoded') return new URLSearchParams();
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }

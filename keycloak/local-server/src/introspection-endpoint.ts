@@ -2,6 +2,7 @@ import { authenticateClient } from './client-authentication.js';
 import { OAuthError } from './oauth-error.js';
 import type { EndpointRequest } from './realm-runtime.js';
 import { checkSsl } from './ssl-required.js';
+import { bearerType, grantOf, introspectionClaims } from './token-claims.js';
 import { activeAccessTokenClaims } from './token-verification.js';
 
 const audienceOf = (claims: Record<string, unknown>): unknown[] =>
@@ -11,7 +12,10 @@ const audienceOf = (claims: Record<string, unknown>): unknown[] =>
  * `POST …/token/introspect` (facts §8.1), 26.6.2+ behaviour: a confidential client
  * authenticates; the answer is `{"active":false}` for anything invalid and whenever the
  * introspecting client is not in the token's `aud` (unless that client has
- * `allow.token.introspection.without.audience.check`).
+ * `allow.token.introspection.without.audience.check`). An active answer is computed again from
+ * the token's client, user and scopes with the mappers' introspection flags, as Keycloak 26.6
+ * does (its transient service-account session has lost the caller's notes by then), followed by
+ * `client_id`, `username`, `token_type` and `active`.
  */
 export async function handleIntrospection(
   request: EndpointRequest,
@@ -33,14 +37,42 @@ export async function handleIntrospection(
     return { active: false };
   }
   const { realm } = request.runtime;
+  const owner = realm.clients.get(String(claims.azp));
   const user =
     realm.users.find((candidate) => candidate.id === claims.sub) ??
     realm.serviceAccounts.get(String(claims.azp));
+  if (!owner || !user) return { active: false };
+  const granted = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+  const scopes = [
+    ...owner.defaultScopes,
+    ...owner.optionalScopes.filter((scope) => granted.includes(scope.name)),
+  ];
+  const recomputed = introspectionClaims(
+    {
+      realm,
+      issuer: request.issuer,
+      client: owner,
+      user,
+      grant: grantOf(claims.jti),
+      scopes,
+      openid: granted.includes('openid'),
+      session: typeof claims.sid === 'string' ? { id: claims.sid } : undefined,
+      now: request.now,
+    },
+    claims,
+  );
+  // The token's audiences keep their order; audiences only introspection adds come last.
+  if (recomputed.aud !== undefined) {
+    const now = audienceOf(recomputed);
+    const before = audienceOf(claims).filter((audience) => now.includes(audience));
+    const merged = [...before, ...now.filter((audience) => !before.includes(audience))];
+    recomputed.aud = merged.length === 1 ? merged[0] : merged;
+  }
   return {
-    ...claims,
+    ...recomputed,
     client_id: claims.azp,
-    username: user?.username,
-    token_type: 'Bearer',
+    username: user.username,
+    token_type: bearerType(owner),
     active: true,
   };
 }

@@ -6,8 +6,10 @@ import { handleIntrospection } from './introspection-endpoint.js';
 import { claimedClientId } from './client-authentication.js';
 import { loadRealmKeys, saveKeyFile } from './key-file.js';
 import {
+  METHOD_NOT_ALLOWED,
   NO_STORE_HEADERS,
   NOT_FOUND,
+  NOT_FOUND_IN_REALM,
   readForm,
   realmNotFound,
   SECURITY_HEADERS,
@@ -20,7 +22,7 @@ import type {
   LocalKeycloakStats,
 } from './local-keycloak.options.js';
 import { LocalKeycloakSetupError } from './local-keycloak.errors.js';
-import { CONSULT_SERVER_LOG, OAuthError } from './oauth-error.js';
+import { OAuthError } from './oauth-error.js';
 import { buildRealm, type Realm } from './realm-model.js';
 import { loadRealmSource, type LoadedRealmSource } from './realm-loader.js';
 import type { RealmKeys } from './realm-keys.js';
@@ -190,29 +192,35 @@ export async function startLocalKeycloak(
     backchannel: string,
   ) => void | Promise<void>;
   const oauthHeaders = { ...SECURITY_HEADERS, ...NO_STORE_HEADERS };
+  const noCache: Record<string, string> = { ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' };
 
   const discovery: Handler = (_request, response, runtime, backchannel) => {
-    const scopes = [
-      ...new Set(
-        [...runtime.realm.clients.values()].flatMap((client) =>
-          [...client.defaultScopes, ...client.optionalScopes].map((scope) => scope.name),
-        ),
-      ),
-    ];
-    sendJson(response, 200, discoveryDocument(issuerOf(runtime.realm.name), backchannel, scopes));
+    sendJson(
+      response,
+      200,
+      discoveryDocument(issuerOf(runtime.realm.name), backchannel, runtime.realm.metadataScopes),
+      { ...SECURITY_HEADERS, 'Cache-Control': 'no-cache, must-revalidate, no-transform, no-store' },
+    );
   };
 
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     '': {
-      GET: (_request, response, runtime, backchannel) => {
+      GET: (_request, response, runtime) => {
         const key = runtime.keys.activeSigningKey.publicKey.export({ type: 'spki', format: 'der' });
-        sendJson(response, 200, {
-          realm: runtime.realm.name,
-          public_key: key.toString('base64'),
-          'token-service': `${backchannel}${OIDC}`,
-          'account-service': `${backchannel}/account`,
-          'tokens-not-before': runtime.realm.notBefore,
-        });
+        const issuer = issuerOf(runtime.realm.name);
+        sendJson(
+          response,
+          200,
+          {
+            realm: runtime.realm.name,
+            public_key: key.toString('base64'),
+            'token-service': `${issuer}${OIDC}`,
+            'account-service': `${issuer}/account`,
+            'tokens-not-before': runtime.realm.notBefore,
+          },
+          noCache,
+          'application/json;charset=UTF-8',
+        );
       },
     },
     '/.well-known/openid-configuration': { GET: discovery },
@@ -220,14 +228,13 @@ export async function startLocalKeycloak(
     [`${OIDC}/certs`]: {
       GET: (request, response, runtime) => {
         stats.certsRequests += 1;
-        const jwkSet = request.headers.accept === 'application/jwk-set+json';
-        sendJson(
-          response,
-          200,
-          runtime.keys.jwks(),
-          {},
-          jwkSet ? 'application/jwk-set+json' : 'application/json',
-        );
+        // Asked for exactly application/jwk-set+json, Keycloak 26.6 answers in that media type
+        // and, measured, without X-Frame-Options.
+        if (request.headers.accept === 'application/jwk-set+json') {
+          const { 'X-Frame-Options': _frames, ...headers } = noCache;
+          return sendJson(response, 200, runtime.keys.jwks(), headers, 'application/jwk-set+json');
+        }
+        sendJson(response, 200, runtime.keys.jwks(), noCache);
       },
     },
     [`${OIDC}/token`]: {
@@ -252,13 +259,28 @@ export async function startLocalKeycloak(
     [`${OIDC}/token/introspect`]: {
       POST: async (request, response, runtime, backchannel) => {
         const endpoint = await endpointRequest(request, runtime, backchannel);
-        sendJson(response, 200, await handleIntrospection(endpoint), SECURITY_HEADERS);
+        sendJson(response, 200, await handleIntrospection(endpoint), noCache);
       },
     },
     [`${OIDC}/revoke`]: {
       POST: async (request, response, runtime, backchannel) => {
-        await handleRevocation(await endpointRequest(request, runtime, backchannel));
-        response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Length': 0 });
+        const outcome = await handleRevocation(
+          await endpointRequest(request, runtime, backchannel),
+        );
+        if (outcome === 'invalid token') {
+          // Keycloak 26.6 answers 200 with an error body for a token it cannot read.
+          return sendJson(
+            response,
+            200,
+            { error: 'invalid_token', error_description: 'Invalid token' },
+            SECURITY_HEADERS,
+          );
+        }
+        response.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'Content-Security-Policy': "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
+          'Content-Length': 0,
+        });
         response.end();
       },
     },
@@ -269,19 +291,11 @@ export async function startLocalKeycloak(
     const match = /^\/realms\/([^/]+)(\/.*)?$/.exec(path);
     if (!match) return sendError(response, NOT_FOUND);
     const runtime = runtimes.get(decodeURIComponent(match[1]));
-    if (!runtime) return sendError(response, realmNotFound());
+    if (!runtime) return sendError(response, realmNotFound(), SECURITY_HEADERS);
     const route = routes[match[2] ?? ''];
-    if (!route) return sendError(response, NOT_FOUND);
+    if (!route) return sendError(response, NOT_FOUND_IN_REALM, SECURITY_HEADERS);
     const handler = route[request.method ?? 'GET'];
-    if (!handler) {
-      return sendError(
-        response,
-        new OAuthError(405, 'HTTP 405 Method Not Allowed', CONSULT_SERVER_LOG),
-        {
-          Allow: Object.keys(route).join(', '),
-        },
-      );
-    }
+    if (!handler) return sendError(response, METHOD_NOT_ALLOWED, SECURITY_HEADERS);
     const backchannel = `http://${request.headers.host ?? new URL(baseUrl).host}/realms/${match[1]}`;
     await handler(request, response, runtime, backchannel);
   };

@@ -22,6 +22,3 @@ export class OAuthError extends Error {
 
 /** Description Keycloak gives every failed client authentication (wrong secret, unknown client). */
 export const INVALID_CLIENT_CREDENTIALS = 'Invalid client or Invalid client credentials';
-
-/** Keycloak's generic description for errors raised outside the OAuth endpoints (404, 405, 415). */
-export const CONSULT_SERVER_LOG = 'For more on this error consult the server log.';

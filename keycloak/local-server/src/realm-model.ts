@@ -22,6 +22,7 @@ export interface ClientScope {
   name: string;
   protocol: string;
   includeInTokenScope: boolean;
+  inProviderMetadata: boolean;
   mappers: ProtocolMapper[];
 }
 
@@ -60,7 +61,10 @@ export interface User {
   lastName?: string;
   attributes: Record<string, string[]>;
   password?: string;
-  /** A temporary password or a pending required action: "Account is not fully set up". */
+  /**
+   * A pending required action: "Account is not fully set up". A `temporary` password alone does
+   * not block the password grant in Keycloak 26.6 (measured).
+   */
   needsSetup: boolean;
   roles: Role[];
   serviceAccountClientId?: string;
@@ -76,6 +80,8 @@ export interface Realm {
   notBefore: number;
   loginWithEmailAllowed: boolean;
   clients: Map<string, Client>;
+  /** OpenID Connect client scopes the discovery document lists in `scopes_supported`. */
+  metadataScopes: string[];
   users: User[];
   serviceAccounts: Map<string, User>;
   /** Role references (`client/role` or `role`) that name no defined role: real Keycloak refuses such an import. */
@@ -191,6 +197,7 @@ export function buildRealm(rep: RealmRepresentation): Realm {
         name: scope.name ?? '',
         protocol: scope.protocol ?? 'openid-connect',
         includeInTokenScope: scope.attributes?.['include.in.token.scope'] !== 'false',
+        inProviderMetadata: scope.attributes?.['include.in.openid.provider.metadata'] !== 'false',
         mappers: (scope.protocolMappers ?? []).map(toMapper),
       },
     ]),
@@ -248,6 +255,9 @@ export function buildRealm(rep: RealmRepresentation): Realm {
     notBefore: rep.notBefore ?? 0,
     loginWithEmailAllowed: rep.loginWithEmailAllowed ?? true,
     clients,
+    metadataScopes: [...scopes.values()]
+      .filter((scope) => scope.protocol === 'openid-connect' && scope.inProviderMetadata)
+      .map((scope) => scope.name),
     users: users.filter((user) => user.serviceAccountClientId === undefined),
     serviceAccounts,
     undefinedRoles: [...undefinedRoles],
@@ -279,7 +289,7 @@ function toUser(
       ]),
     ),
     password: password?.value,
-    needsSetup: password?.temporary === true || (rep.requiredActions ?? []).length > 0,
+    needsSetup: (rep.requiredActions ?? []).length > 0,
     roles: lookupRoles(rep.realmRoles ?? [], rep.clientRoles ?? {}),
     serviceAccountClientId: rep.serviceAccountClientId,
   };

@@ -6,14 +6,15 @@ import { activeAccessTokenClaims } from './token-verification.js';
 
 /**
  * `POST …/protocol/openid-connect/revoke` (facts §8.2): client authentication as at the token
- * endpoint; an invalid token is answered 200 (RFC 7009); a valid one may only be revoked by the
- * client it was issued to ("Unmatching clients"). Revoked tokens turn inactive at introspection.
+ * endpoint; a token this realm cannot read is 'invalid token' (200 with an error body, as
+ * Keycloak 26.6 answers); a valid one may only be revoked by the client it was issued to
+ * ("Unmatching clients"). Revoked tokens turn inactive at introspection.
  */
-export async function handleRevocation(request: EndpointRequest): Promise<void> {
+export async function handleRevocation(
+  request: EndpointRequest,
+): Promise<'revoked' | 'invalid token'> {
   checkSsl(request.runtime.realm.sslRequired, request.clientAddress);
   const client = await authenticateClient(request);
-  if (client.bearerOnly)
-    throw new OAuthError(400, 'unauthorized_client', 'Bearer-only not allowed');
   const names = [...request.form.keys()];
   if (new Set(names).size !== names.length) {
     throw new OAuthError(400, 'invalid_request', 'duplicated parameter');
@@ -21,10 +22,11 @@ export async function handleRevocation(request: EndpointRequest): Promise<void> 
   const token = request.form.get('token');
   if (token === null) throw new OAuthError(400, 'invalid_request', 'Token not provided');
   const claims = activeAccessTokenClaims(request.runtime, token, request.issuer, request.now);
-  if (!claims) return;
+  if (!claims) return 'invalid token';
   if (claims.azp !== client.clientId)
     throw new OAuthError(400, 'invalid_request', 'Unmatching clients');
   if (typeof claims.jti === 'string' && typeof claims.exp === 'number') {
     request.runtime.revokedTokens.set(claims.jti, claims.exp);
   }
+  return 'revoked';
 }

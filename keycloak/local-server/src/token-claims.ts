@@ -22,10 +22,13 @@ export interface TokenContext {
   /** Client scopes applied to this request (defaults plus requested optional ones). */
   scopes: ClientScope[];
   openid: boolean;
-  /** User session (password grant): id and authentication time in epoch seconds. */
-  session?: { id: string; authTime: number };
-  /** The caller's IP address (service-account `clientHost` / `clientAddress` notes). */
-  clientAddress: string;
+  /** User session (password grant): its id. */
+  session?: { id: string };
+  /**
+   * The caller's IP address (service-account `clientHost` / `clientAddress` notes); undefined
+   * when the transient session that held the notes is gone (introspection).
+   */
+  clientAddress?: string;
   /** Epoch seconds. */
   now: number;
 }
@@ -33,7 +36,7 @@ export interface TokenContext {
 type Claims = Record<string, unknown>;
 
 /** Declared `AccessToken` / `IDToken` fields in Jackson order; mapper claims follow them. */
-const DECLARED = [
+export const DECLARED_CLAIMS = [
   'exp',
   'iat',
   'auth_time',
@@ -57,9 +60,18 @@ const DECLARED = [
 // `access.token.claim` defaults to false when absent (facts §3.4); others default to true.
 const ALWAYS = new Set(['oidc-audience-resolve-mapper', 'oidc-allowed-origins-mapper']);
 
-function appliesTo(mapper: ProtocolMapper, token: 'access' | 'id'): boolean {
-  if (ALWAYS.has(mapper.type)) return token === 'access';
-  const value = mapper.config[token === 'access' ? 'access.token.claim' : 'id.token.claim'];
+type TokenKind = 'access' | 'id' | 'introspection';
+
+/** Whether a mapper adds its claim to this kind of token (introspection falls back to access). */
+function appliesTo(mapper: ProtocolMapper, token: TokenKind): boolean {
+  if (ALWAYS.has(mapper.type)) return token !== 'id';
+  const flag = {
+    access: 'access.token.claim',
+    id: 'id.token.claim',
+    introspection: 'introspection.token.claim',
+  }[token];
+  const value = mapper.config[flag];
+  if (value === undefined && token === 'introspection') return appliesTo(mapper, 'access');
   if (value === undefined) return token === 'access' && mapper.type !== 'oidc-audience-mapper';
   return value === 'true';
 }
@@ -109,6 +121,28 @@ interface MapperInput {
   audience: string[];
 }
 
+/**
+ * A user attribute as Keycloak 26's user profile holds it: `username`, `email`, `firstName` and
+ * `lastName` are attributes too (the built-in `profile` and `email` scopes map them with
+ * `oidc-usermodel-attribute-mapper`).
+ */
+function userAttribute(user: User, name: string): string[] | undefined {
+  const profile: Record<string, string | undefined> = {
+    username: user.username,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+  };
+  if (name in profile) return profile[name] === undefined ? undefined : [profile[name]];
+  return user.attributes[name];
+}
+
+/** Java's `HashSet` iteration order of these names (Keycloak keeps roles in hash sets). */
+const hashSetOrder = (names: string[]) =>
+  javaHashMapOrder([...new Set(names)].map((name): [string, true] => [name, true])).map(
+    ([name]) => name,
+  );
+
 function userProperty(user: User, property: string | undefined): unknown {
   switch (property) {
     case 'username':
@@ -128,16 +162,20 @@ function userProperty(user: User, property: string | undefined): unknown {
   }
 }
 
+/**
+ * The user-session notes a mapper can read: the service-account notes of a client-credentials
+ * request. A password-grant session has no AUTH_TIME note, so its tokens carry no `auth_time`
+ * (Keycloak 26.6, measured).
+ */
 function sessionNote(context: TokenContext, note: string | undefined): string | undefined {
-  if (context.grant === 'client_credentials') {
-    return {
-      client_id: context.client.clientId,
-      clientId: context.client.clientId,
-      clientHost: context.clientAddress,
-      clientAddress: context.clientAddress,
-    }[note ?? ''];
-  }
-  return note === 'AUTH_TIME' && context.session ? String(context.session.authTime) : undefined;
+  if (context.grant !== 'client_credentials' || context.clientAddress === undefined)
+    return undefined;
+  return {
+    client_id: context.client.clientId,
+    clientId: context.client.clientId,
+    clientHost: context.clientAddress,
+    clientAddress: context.clientAddress,
+  }[note ?? ''];
 }
 
 function applyMapper(mapper: ProtocolMapper, input: MapperInput): void {
@@ -167,15 +205,23 @@ function applyMapper(mapper: ProtocolMapper, input: MapperInput): void {
       if (value) audience.push(value);
       return;
     }
-    case 'oidc-audience-resolve-mapper':
-      for (const role of roles) {
-        if (role.clientId && role.clientId !== context.client.clientId)
-          audience.push(role.clientId);
+    case 'oidc-audience-resolve-mapper': {
+      // Every client the token holds roles of, in the order of `resource_access` (a HashMap).
+      const clients = javaHashMapOrder(
+        [...new Set(roles.flatMap((role) => (role.clientId ? [role.clientId] : [])))].map(
+          (clientId): [string, true] => [clientId, true],
+        ),
+      );
+      for (const [clientId] of clients) {
+        if (clientId !== context.client.clientId) audience.push(clientId);
       }
       return;
+    }
     case 'oidc-usermodel-realm-role-mapper': {
       const prefix = config['usermodel.realmRoleMapping.rolePrefix'] ?? '';
-      const names = roles.filter((role) => !role.clientId).map((role) => prefix + role.name);
+      const names = hashSetOrder(
+        roles.filter((role) => !role.clientId).map((role) => prefix + role.name),
+      );
       if (names.length === 0) return;
       const claimName = config['claim.name'] ?? 'realm_access.roles';
       if (claimName === 'realm_access.roles') declared.realm_access = { roles: names };
@@ -194,10 +240,14 @@ function applyMapper(mapper: ProtocolMapper, input: MapperInput): void {
       for (const [clientId, names] of byClient) {
         if (claimName === 'resource_access.${client_id}.roles') {
           const access = (declared.resource_access ?? {}) as Claims;
-          access[clientId] = { roles: names };
-          declared.resource_access = access;
+          access[clientId] = { roles: hashSetOrder(names) };
+          declared.resource_access = Object.fromEntries(javaHashMapOrder(Object.entries(access)));
         } else {
-          setClaim(other, claimName.replace('${client_id}', clientId.replace(/\./g, '\\.')), names);
+          setClaim(
+            other,
+            claimName.replace('${client_id}', clientId.replace(/\./g, '\\.')),
+            hashSetOrder(names),
+          );
         }
       }
       return;
@@ -211,7 +261,7 @@ function applyMapper(mapper: ProtocolMapper, input: MapperInput): void {
       put(userProperty(context.user, config['user.attribute']));
       return;
     case 'oidc-usermodel-attribute-mapper': {
-      const values = context.user.attributes[config['user.attribute'] ?? ''];
+      const values = userAttribute(context.user, config['user.attribute'] ?? '');
       if (!values || values.length === 0) return;
       const converted = values.map((value) => convert(value, config['jsonType.label']));
       put(config.multivalued === 'true' ? converted : converted[0]);
@@ -244,7 +294,8 @@ function mappersFor(context: TokenContext): ProtocolMapper[] {
 
 function order(declared: Claims, other: Claims): Claims {
   const result: Claims = {};
-  for (const name of DECLARED) if (declared[name] !== undefined) result[name] = declared[name];
+  for (const name of DECLARED_CLAIMS)
+    if (declared[name] !== undefined) result[name] = declared[name];
   for (const [name, value] of javaHashMapOrder(Object.entries(other))) {
     if (!(name in result)) result[name] = value;
   }
@@ -259,38 +310,79 @@ export function scopeString(context: Pick<TokenContext, 'scopes' | 'openid'>): s
   ].join(' ');
 }
 
+/**
+ * `Bearer`, or `bearer` when the client has `token.response.type.bearer.lower-case`: Keycloak
+ * writes it both as the response's `token_type` and as the access token's `typ` claim.
+ */
+export function bearerType(client: Client): string {
+  return client.attributes['token.response.type.bearer.lower-case'] === 'true'
+    ? 'bearer'
+    : 'Bearer';
+}
+
 /** Access-token lifespan in seconds: client `access.token.lifespan`, else the realm's (300). */
 export function accessTokenLifespan(realm: Realm, client: Client): number {
   const override = Number(client.attributes['access.token.lifespan']);
   return Number.isInteger(override) && override > 0 ? override : realm.accessTokenLifespan;
 }
 
-/** Claims of the access token for this context, in Keycloak's member order (facts §3.2). */
-export function accessTokenClaims(context: TokenContext): Claims {
+/** Claims from the token's fixed members and the mappers that apply to this kind of token. */
+function mappedClaims(
+  context: TokenContext,
+  kind: 'access' | 'introspection',
+  base: Claims,
+): Claims {
   const roles = context.realm.expandRoles(context.user.roles);
-  const declared: Claims = {
-    exp: context.now + accessTokenLifespan(context.realm, context.client),
-    iat: context.now,
-    jti: `${JTI_PREFIX[context.grant]}:${randomUUID()}`,
-    iss: context.issuer,
-    typ: 'Bearer',
-    azp: context.client.clientId,
-    sid: context.session?.id,
-    scope: scopeString(context),
-  };
+  const declared: Claims = { ...base };
   const other: Claims = {};
   const audience: string[] = [];
   for (const mapper of mappersFor(context)) {
-    if (appliesTo(mapper, 'access'))
-      applyMapper(mapper, { context, roles, declared, other, audience });
-  }
-  if (other.auth_time !== undefined) {
-    declared.auth_time = other.auth_time;
-    delete other.auth_time;
+    if (appliesTo(mapper, kind)) applyMapper(mapper, { context, roles, declared, other, audience });
   }
   const unique = [...new Set(audience)];
   if (unique.length > 0) declared.aud = unique.length === 1 ? unique[0] : unique;
   return order(declared, other);
+}
+
+/** Claims of the access token for this context, in Keycloak's member order (facts §3.2). */
+export function accessTokenClaims(context: TokenContext): Claims {
+  return mappedClaims(context, 'access', {
+    exp: context.now + accessTokenLifespan(context.realm, context.client),
+    iat: context.now,
+    jti: `${JTI_PREFIX[context.grant]}:${randomUUID()}`,
+    iss: context.issuer,
+    typ: bearerType(context.client),
+    azp: context.client.clientId,
+    sid: context.session?.id,
+    scope: scopeString(context),
+  });
+}
+
+/**
+ * The claims introspection answers with: computed again as Keycloak does, with each mapper's
+ * `introspection.token.claim` flag (falling back to `access.token.claim`), around the token's own
+ * `exp`, `iat`, `jti`, `sid` and `scope` (an empty `scope` is left out).
+ */
+export function introspectionClaims(context: TokenContext, token: Claims): Claims {
+  return mappedClaims(context, 'introspection', {
+    exp: token.exp,
+    iat: token.iat,
+    jti: token.jti,
+    iss: token.iss,
+    typ: token.typ,
+    azp: token.azp,
+    sid: token.sid,
+    scope: token.scope === '' ? undefined : token.scope,
+  });
+}
+
+/** The grant a token came from, read from its `jti` prefix. */
+export function grantOf(jti: unknown): GrantKind {
+  const prefix = String(jti).split(':')[0];
+  const found = (Object.keys(JTI_PREFIX) as GrantKind[]).find(
+    (grant) => JTI_PREFIX[grant] === prefix,
+  );
+  return found ?? 'password';
 }
 
 /** Claims of the ID token returned when `scope` contains `openid` (typ `ID`, `at_hash`). */
@@ -315,10 +407,6 @@ export function idTokenClaims(context: TokenContext, accessToken: string, exp: n
       continue;
     if (appliesTo(mapper, 'id'))
       applyMapper(mapper, { context, roles, declared, other, audience: [] });
-  }
-  if (other.auth_time !== undefined) {
-    declared.auth_time = other.auth_time;
-    delete other.auth_time;
   }
   delete declared.realm_access;
   delete declared.resource_access;

@@ -2,7 +2,8 @@ import { startLocalKeycloak, type LocalKeycloak } from './index.js';
 import { basicAuth, postForm } from './testing/http-helpers.js';
 
 // Every row of keycloak-facts §2 (plus the password grant's own errors), against a realm built
-// to reach each situation, in Keycloak's order of checks.
+// to reach each situation, in Keycloak's order of checks; statuses and texts as Keycloak 26.6.4
+// answers them (the side-by-side conformance suite measures each of them on the real server).
 const confidential = (clientId: string, extra: Record<string, unknown> = {}) => ({
   clientId,
   enabled: true,
@@ -56,7 +57,13 @@ const ERRORS_REALM = {
     {
       username: 'dave',
       enabled: true,
-      credentials: [{ type: 'password', value: 'dave-pw', temporary: true }],
+      credentials: [{ type: 'password', value: 'dave-pw' }],
+      requiredActions: ['UPDATE_PASSWORD'],
+    },
+    {
+      username: 'erin',
+      enabled: true,
+      credentials: [{ type: 'password', value: 'erin-pw', temporary: true }],
     },
   ],
 };
@@ -180,13 +187,13 @@ const ROWS: Row[] = [
     'duplicated parameter',
   ],
   [
-    'bearer-only client',
+    'bearer-only client (never authenticates)',
     'errors',
     { ...cc, ...secretOf('bearer') },
     undefined,
-    400,
-    'invalid_client',
-    'Bearer-only not allowed',
+    401,
+    'unauthorized_client',
+    'Invalid client or Invalid client credentials',
   ],
   [
     'service accounts disabled',
@@ -247,7 +254,7 @@ const ROWS: Row[] = [
     'errors',
     { grant_type: 'password', client_id: 'login', username: 'bob', password: 'nope' },
     undefined,
-    401,
+    400,
     'invalid_grant',
     'Invalid user credentials',
   ],
@@ -256,7 +263,7 @@ const ROWS: Row[] = [
     'errors',
     { grant_type: 'password', client_id: 'login', username: 'eve', password: 'bob-pw' },
     undefined,
-    401,
+    400,
     'invalid_grant',
     'Invalid user credentials',
   ],
@@ -265,7 +272,7 @@ const ROWS: Row[] = [
     'errors',
     { grant_type: 'password', client_id: 'login', username: 'bob' },
     undefined,
-    401,
+    400,
     'invalid_grant',
     'Invalid user credentials',
   ],
@@ -274,7 +281,7 @@ const ROWS: Row[] = [
     'errors',
     { grant_type: 'password', client_id: 'login', username: 'service-account-good', password: '' },
     undefined,
-    401,
+    400,
     'invalid_grant',
     'Invalid user credentials',
   ],
@@ -288,16 +295,16 @@ const ROWS: Row[] = [
     'Account disabled',
   ],
   [
-    'password: disabled user, even with a wrong password',
+    'password: disabled user with a wrong password (the password is checked first)',
     'errors',
     { grant_type: 'password', client_id: 'login', username: 'carol', password: 'nope' },
     undefined,
     400,
     'invalid_grant',
-    'Account disabled',
+    'Invalid user credentials',
   ],
   [
-    'password: temporary password',
+    'password: pending required action',
     'errors',
     { grant_type: 'password', client_id: 'login', username: 'dave', password: 'dave-pw' },
     undefined,
@@ -382,12 +389,37 @@ describe('token endpoint error table (facts §2)', () => {
     }
   });
 
-  it('refuses a JSON body like a form-only JAX-RS resource', async () => {
+  it('reads a JSON body as no parameters at all, as Keycloak does', async () => {
     const response = await fetch(tokenUrl('errors'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...cc, ...secretOf('good') }),
     });
-    expect(response.status).toBe(415);
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      { error: 'invalid_request', error_description: 'Missing form parameter: grant_type' },
+    ]);
+  });
+
+  it('grants a token to a user whose imported password is only temporary', async () => {
+    const response = await postForm(tokenUrl('errors'), {
+      grant_type: 'password',
+      client_id: 'login',
+      username: 'erin',
+      password: 'erin-pw',
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('answers a password grant without username with 401 "Missing parameter: username"', async () => {
+    const response = await postForm(tokenUrl('errors'), {
+      grant_type: 'password',
+      client_id: 'login',
+      password: 'x',
+    });
+    expect([response.status, response.json]).toEqual([
+      401,
+      { error: 'invalid_request', error_description: 'Missing parameter: username' },
+    ]);
   });
 });

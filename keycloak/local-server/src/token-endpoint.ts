@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { authenticateClient } from './client-authentication.js';
 import { constantTimeEqual } from './constant-time-equal.js';
 import { signKeycloakJwt } from './keycloak-jws.js';
@@ -8,6 +8,7 @@ import type { EndpointRequest } from './realm-runtime.js';
 import { checkSsl } from './ssl-required.js';
 import {
   accessTokenClaims,
+  bearerType,
   type GrantKind,
   idTokenClaims,
   scopeString,
@@ -58,13 +59,6 @@ function resolveScopes(
 }
 
 function serviceAccountUser(request: EndpointRequest, client: Client): User {
-  if (client.bearerOnly) {
-    throw new OAuthError(
-      401,
-      'unauthorized_client',
-      'Bearer-only client not allowed to retrieve service account',
-    );
-  }
   if (client.publicClient) {
     throw new OAuthError(
       401,
@@ -94,18 +88,21 @@ function serviceAccountUser(request: EndpointRequest, client: Client): User {
 
 function passwordUser(request: EndpointRequest): User {
   const { realm } = request.runtime;
-  const username = (request.form.get('username') ?? '').toLowerCase();
+  const given = request.form.get('username');
+  if (given === null) throw new OAuthError(401, 'invalid_request', 'Missing parameter: username');
+  const username = given.toLowerCase();
   const password = request.form.get('password');
   const user = realm.users.find(
     (candidate) =>
       candidate.username === username ||
       (realm.loginWithEmailAllowed && candidate.email === username),
   );
-  // Direct grant flow: username, then enabled, then password, then required actions.
-  const invalid = new OAuthError(401, 'invalid_grant', 'Invalid user credentials');
-  if (!user) throw invalid;
+  // Direct grant flow as Keycloak 26.6 runs it (measured): the password first, so a wrong
+  // password never tells whether the account exists or is disabled; then enabled; then
+  // required actions.
+  const invalid = new OAuthError(400, 'invalid_grant', 'Invalid user credentials');
+  if (!user || password === null || !constantTimeEqual(password, user.password)) throw invalid;
   if (!user.enabled) throw new OAuthError(400, 'invalid_grant', 'Account disabled');
-  if (password === null || !constantTimeEqual(password, user.password)) throw invalid;
   if (user.needsSetup) throw new OAuthError(400, 'invalid_grant', 'Account is not fully set up');
   return user;
 }
@@ -117,8 +114,9 @@ function issue(
   grant: GrantKind,
   { scopes, openid }: { scopes: ClientScope[]; openid: boolean },
 ): TokenResponseBody {
+  // Keycloak 26.6 session ids: 18 random bytes, base64url (24 characters).
   const session =
-    grant === 'client_credentials' ? undefined : { id: randomUUID(), authTime: request.now };
+    grant === 'client_credentials' ? undefined : { id: randomBytes(18).toString('base64url') };
   const context: TokenContext = {
     realm: request.runtime.realm,
     issuer: request.issuer,
@@ -146,8 +144,7 @@ function issue(
     access_token: accessToken,
     expires_in: exp - request.now,
     refresh_expires_in: 0,
-    token_type:
-      client.attributes['token.response.type.bearer.lower-case'] === 'true' ? 'bearer' : 'Bearer',
+    token_type: bearerType(client),
     id_token: idToken,
     'not-before-policy': realm.notBefore,
     session_state: session?.id,
@@ -157,8 +154,8 @@ function issue(
 
 /**
  * `POST …/protocol/openid-connect/token` with Keycloak's order of checks (facts §2): HTTPS
- * required, realm enabled, `grant_type`, client authentication, duplicated parameters, bearer-only, then the
- * grant's own checks.
+ * required, realm enabled, `grant_type`, client authentication (bearer-only clients fail it),
+ * duplicated parameters, then the grant's own checks.
  */
 export async function handleTokenRequest(request: EndpointRequest): Promise<TokenResponseBody> {
   checkSsl(request.runtime.realm.sslRequired, request.clientAddress);
@@ -175,7 +172,6 @@ export async function handleTokenRequest(request: EndpointRequest): Promise<Toke
   if (hasDuplicatedParameter(request.form)) {
     throw new OAuthError(400, 'invalid_request', 'duplicated parameter');
   }
-  if (client.bearerOnly) throw new OAuthError(400, 'invalid_client', 'Bearer-only not allowed');
   const requestedScope = request.form.get('scope');
   if (grantType === 'client_credentials') {
     const user = serviceAccountUser(request, client);

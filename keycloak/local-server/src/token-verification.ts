@@ -13,7 +13,9 @@ export function activeAccessTokenClaims(
   now: number,
 ): Record<string, unknown> | undefined {
   const claims = verifyKeycloakJwt(token, runtime.keys);
-  if (!claims || claims.typ !== 'Bearer' || claims.iss !== issuer) return undefined;
+  if (!claims || String(claims.typ).toLowerCase() !== 'bearer' || claims.iss !== issuer) {
+    return undefined;
+  }
   if (typeof claims.exp !== 'number' || claims.exp < now) return undefined;
   if (typeof claims.iat === 'number' && claims.iat < runtime.realm.notBefore) return undefined;
   pruneExpired(runtime.revokedTokens, now);

@@ -26,6 +26,12 @@ const REALM_KEYS = new Set([
   'defaultOptionalClientScopes',
   'requiredCredentials',
   'defaultSignatureAlgorithm',
+  // The event store is read through the admin API, which this server does not serve; its
+  // `stats` are the local counterpart.
+  'eventsEnabled',
+  'eventsExpiration',
+  'enabledEventTypes',
+  'eventsListeners',
 ]);
 
 const CLIENT_KEYS = new Set([

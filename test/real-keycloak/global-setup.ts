@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import {
+  CONFORMANCE_ENV,
+  CONFORMANCE_REALM_FILE,
+} from '../../keycloak/conformance/src/conformance-realm.js';
+import {
+  DistKeycloakSetupError,
+  startDistKeycloak,
+  type DistKeycloak,
+} from '../../keycloak/distribution/src/index.js';
+import { publishSkip, publishTarget, type RealKeycloakTarget } from './real-keycloak-target.js';
+
+// Global setup of the `real-keycloak` Jest project (it runs only when a test of that project is
+// selected): starts real Keycloak once for the whole run, from its distribution, as compose's
+// `keycloak` service runs it, with the conformance realm imported as well. KEYCLOAK_URL points
+// the project at a Keycloak someone else runs instead. Without Java (or Maven and no cached
+// distribution) the project is skipped with one line, except under CI=true, where it must run.
+
+const REPO = join(__dirname, '..', '..');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+declare global {
+  var realKeycloak: DistKeycloak | undefined;
+}
+
+async function provided(url: string): Promise<RealKeycloakTarget> {
+  const dev = parseEnv(readFileSync(join(REPO, '.env.example'), 'utf8'));
+  const base = url.replace(/\/+$/, '');
+  const issuer = process.env.KEYCLOAK_ISSUER;
+  const conformance = await fetch(`${base}/realms/conformance`).then(
+    (response) => response.ok,
+    () => false,
+  );
+  return {
+    url: base,
+    frontendUrl: issuer ? issuer.replace(/\/realms\/[^/]+$/, '') : base,
+    version: 'unknown (KEYCLOAK_URL)',
+    realms: conformance ? ['techstore', 'conformance'] : ['techstore'],
+    admin: {
+      username: process.env.KC_BOOTSTRAP_ADMIN_USERNAME || dev.KC_BOOTSTRAP_ADMIN_USERNAME || '',
+      password: process.env.KC_BOOTSTRAP_ADMIN_PASSWORD || dev.KC_BOOTSTRAP_ADMIN_PASSWORD || '',
+    },
+    startedByThisRun: false,
+  };
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.KEYCLOAK_URL) {
+    const target = await provided(process.env.KEYCLOAK_URL);
+    publishTarget(target);
+    process.stdout.write(
+      `\nReal Keycloak: KEYCLOAK_URL=${target.url} (not started by this run; realms ${target.realms.join(', ')})\n`,
+    );
+    return;
+  }
+  let keycloak: DistKeycloak;
+  try {
+    keycloak = await startDistKeycloak({
+      realms: [CONFORMANCE_REALM_FILE],
+      extraEnv: CONFORMANCE_ENV,
+    });
+  } catch (error) {
+    if (!(error instanceof DistKeycloakSetupError) || !error.missing) throw error;
+    const reason = error.problems.join(' ');
+    if (process.env.CI === 'true') {
+      throw new Error(`CI=true: the real-Keycloak suites must run, but ${reason}`);
+    }
+    publishSkip(reason);
+    process.stdout.write(
+      `\nReal Keycloak: skipped, the e2e suite on real Keycloak and the conformance suite did not run (${error.missing} missing: ${reason})\n`,
+    );
+    return;
+  }
+  globalThis.realKeycloak = keycloak;
+  const { fetched } = keycloak.distribution;
+  const fetchedText = fetched
+    ? `fetched with Maven in ${seconds(fetched.resolveMs)}, unpacked in ${seconds(fetched.unpackMs)}; `
+    : '';
+  process.stdout.write(
+    `\nReal Keycloak ${keycloak.version} (distribution, Java ${keycloak.javaVersion}): ${fetchedText}ready in ${seconds(keycloak.startupMs)}${keycloak.rebuilt ? " (first start: Keycloak's build step included)" : ''} at ${keycloak.url}, issuer ${keycloak.issuer('techstore')}\n`,
+  );
+  publishTarget({
+    url: keycloak.url,
+    frontendUrl: keycloak.frontendUrl,
+    version: keycloak.version,
+    realms: ['techstore', 'conformance'],
+    admin: keycloak.admin,
+    startedByThisRun: true,
+  });
+}
