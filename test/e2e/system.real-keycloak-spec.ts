@@ -2,7 +2,10 @@
 // started from the distribution (compose's options), or KEYCLOAK_URL's. Scenarios in
 // system-scenarios.ts; token requests are counted in Keycloak's own event store.
 import { useExclusively } from '../real-keycloak/exclusive-use.js';
-import { realKeycloakSkipReason, realKeycloakTarget } from '../real-keycloak/real-keycloak-target.js';
+import {
+  realKeycloakSkipReason,
+  realKeycloakTarget,
+} from '../real-keycloak/real-keycloak-target.js';
 import { Stack } from '../support/stack.js';
 import { systemScenarios } from './system-scenarios.js';
 

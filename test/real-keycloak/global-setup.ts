@@ -1,16 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import {
-  CONFORMANCE_ENV,
-  CONFORMANCE_REALM_FILE,
-} from '../../keycloak/conformance/src/conformance-realm.js';
-import {
-  DistKeycloakSetupError,
-  startDistKeycloak,
-  type DistKeycloak,
-} from '../../keycloak/distribution/src/index.js';
-import { publishSkip, publishTarget, type RealKeycloakTarget } from './real-keycloak-target.js';
+import { require as tsxRequire } from 'tsx/cjs/api';
+import type * as ConformanceRealm from '../../keycloak/conformance/src/conformance-realm.js';
+import type * as Distribution from '../../keycloak/distribution/src/index.js';
+import type { DistKeycloak } from '../../keycloak/distribution/src/index.js';
+import type * as Target from './real-keycloak-target.js';
+import type { RealKeycloakTarget } from './real-keycloak-target.js';
+
+// Jest loads a global setup with Node's own require, where `./x.js` does not find `./x.ts`:
+// the modules it needs are loaded through tsx instead.
+const load = <T>(path: string): T => tsxRequire(path, __filename) as T;
+const { CONFORMANCE_ENV, CONFORMANCE_REALM_FILE } = load<typeof ConformanceRealm>(
+  '../../keycloak/conformance/src/conformance-realm.ts',
+);
+const { DistKeycloakSetupError, startDistKeycloak } = load<typeof Distribution>(
+  '../../keycloak/distribution/src/index.ts',
+);
+const { publishSkip, publishTarget } = load<typeof Target>('./real-keycloak-target.ts');
 
 // Global setup of the `real-keycloak` Jest project (it runs only when a test of that project is
 // selected): starts real Keycloak once for the whole run, from its distribution, as compose's
@@ -65,7 +72,9 @@ export default async function globalSetup(): Promise<void> {
     if (!(error instanceof DistKeycloakSetupError) || !error.missing) throw error;
     const reason = error.problems.join(' ');
     if (process.env.CI === 'true') {
-      throw new Error(`CI=true: the real-Keycloak suites must run, but ${reason}`);
+      throw new Error(`CI=true: the real-Keycloak suites must run, but ${reason}`, {
+        cause: error,
+      });
     }
     publishSkip(reason);
     process.stdout.write(

@@ -1,4 +1,7 @@
-import { javaHashMapBucket, javaHashMapCapacity } from '../../local-server/src/java-hash-map-order.js';
+import {
+  javaHashMapBucket,
+  javaHashMapCapacity,
+} from '../../local-server/src/java-hash-map-order.js';
 import { DECLARED_CLAIMS } from '../../local-server/src/token-claims.js';
 import type { Difference } from './differences.js';
 

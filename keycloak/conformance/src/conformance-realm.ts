@@ -32,5 +32,5 @@ export function jwtClientKey(): { kid: string; privateKey: KeyObject } {
     key: { kid: string } & Record<string, unknown>;
   };
   const { kid, alg: _alg, use: _use, ...jwk } = key;
-  return { kid, privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }) };
+  return { kid, privateKey: createPrivateKey({ key: jwk, format: 'jwk' }) };
 }
