@@ -5,10 +5,12 @@
 // 2. First start from that cache: Keycloak's own build step for start-dev runs, then is kept.
 // 3. Later starts, per variant, interleaved round by round (BENCH_ROUNDS, default 3): seconds to
 //    /health/ready, resident memory of the JVM when ready, seconds to stop. Variants:
-//      compose     exactly as docker-compose.yml (the Java on PATH / JAVA_HOME)
-//      c1          + JAVA_OPTS_APPEND=-XX:TieredStopAtLevel=1 (client compiler only)
-//      java25      the Temurin 25 JDK (BENCH_JAVA25_HOME)
-//      java25-aot  Temurin 25 with an AOT cache (JEP 483/514) recorded by one training start
+//      compose     exactly as docker-compose.yml (its JAVA_OPTS_APPEND keeps the JVM to its
+//                  client compiler, -XX:TieredStopAtLevel=1)
+//      tiered      the same without JAVA_OPTS_APPEND: the JVM's default tiered compilation
+//      java25      as compose, on the Temurin 25 JDK (BENCH_JAVA25_HOME)
+//      java25-aot  as compose, on Temurin 25 with an AOT cache (JEP 483/514) that one training
+//                  start records
 //    BENCH_VARIANTS picks some (comma-separated). Ratios are per round against `compose`.
 // Each start imports the techstore realm into a fresh database, as every start does.
 import { execFileSync } from 'node:child_process';
@@ -19,7 +21,7 @@ import { startDistKeycloak, type DistKeycloak } from '@app/keycloak-dist';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const JAVA25 = process.env.BENCH_JAVA25_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
-const ALL = ['compose', 'c1', 'java25', 'java25-aot'] as const;
+const ALL = ['compose', 'tiered', 'java25', 'java25-aot'] as const;
 type Variant = (typeof ALL)[number];
 const VARIANTS = ALL.filter(
   (variant) =>
@@ -49,15 +51,18 @@ function environment(variant: Variant, extra: Record<string, string> = {}, fresh
   const env: Record<string, string | undefined> = { ...process.env, KEYCLOAK_DIST_CACHE: cache };
   if (freshMaven) env.MAVEN_OPTS = `-Dmaven.repo.local=${join(scratch, 'm2')}`;
   delete env.KEYCLOAK_HOME;
+  // undefined: compose's own JAVA_OPTS_APPEND; '' turns it off (kc.sh ignores an empty one).
+  const composeOpts = '-XX:TieredStopAtLevel=1';
   const javaOpts: Record<Variant, string | undefined> = {
     compose: undefined,
-    c1: '-XX:TieredStopAtLevel=1',
+    tiered: '',
     java25: undefined,
-    'java25-aot': `-XX:AOTCache=${aotCache}`,
+    'java25-aot': `${composeOpts} -XX:AOTCache=${aotCache}`,
   };
   if (variant.startsWith('java25')) env.JAVA_HOME = JAVA25;
   const appended = extra.JAVA_OPTS_APPEND ?? javaOpts[variant];
-  const extraEnv: Record<string, string> = appended ? { JAVA_OPTS_APPEND: appended } : {};
+  const extraEnv: Record<string, string> =
+    appended === undefined ? {} : { JAVA_OPTS_APPEND: appended };
   return { env, extraEnv };
 }
 
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
   );
   if (VARIANTS.includes('java25-aot')) {
     const training = await measure('java25-aot', {
-      JAVA_OPTS_APPEND: `-XX:AOTCacheOutput=${aotCache}`,
+      JAVA_OPTS_APPEND: `-XX:TieredStopAtLevel=1 -XX:AOTCacheOutput=${aotCache}`,
     });
     process.stdout.write(
       `java25-aot training start: ${seconds(training.keycloak.startupMs)} s; cache written on stop (${seconds(training.stopMs)} s)\n`,

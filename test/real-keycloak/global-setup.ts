@@ -5,6 +5,7 @@ import { require as tsxRequire } from 'tsx/cjs/api';
 import type * as ConformanceRealm from '../../keycloak/conformance/src/conformance-realm.js';
 import type * as Distribution from '../../keycloak/distribution/src/index.js';
 import type { DistKeycloak } from '../../keycloak/distribution/src/index.js';
+import type * as Admin from './keycloak-admin.js';
 import type * as Target from './real-keycloak-target.js';
 import type { RealKeycloakTarget } from './real-keycloak-target.js';
 
@@ -18,6 +19,7 @@ const { DistKeycloakSetupError, startDistKeycloak } = load<typeof Distribution>(
   '../../keycloak/distribution/src/index.ts',
 );
 const { publishSkip, publishTarget } = load<typeof Target>('./real-keycloak-target.ts');
+const { KeycloakAdmin } = load<typeof Admin>('./keycloak-admin.ts');
 
 // Global setup of the `real-keycloak` Jest project (it runs only when a test of that project is
 // selected): starts real Keycloak once for the whole run, from its distribution, as compose's
@@ -40,15 +42,17 @@ async function provided(url: string): Promise<RealKeycloakTarget> {
     (response) => response.ok,
     () => false,
   );
+  const admin = {
+    username: process.env.KC_BOOTSTRAP_ADMIN_USERNAME || dev.KC_BOOTSTRAP_ADMIN_USERNAME || '',
+    password: process.env.KC_BOOTSTRAP_ADMIN_PASSWORD || dev.KC_BOOTSTRAP_ADMIN_PASSWORD || '',
+  };
+  const version = await new KeycloakAdmin(base, admin).version().catch(() => 'unknown');
   return {
     url: base,
     frontendUrl: issuer ? issuer.replace(/\/realms\/[^/]+$/, '') : base,
-    version: 'unknown (KEYCLOAK_URL)',
+    version,
     realms: conformance ? ['techstore', 'conformance'] : ['techstore'],
-    admin: {
-      username: process.env.KC_BOOTSTRAP_ADMIN_USERNAME || dev.KC_BOOTSTRAP_ADMIN_USERNAME || '',
-      password: process.env.KC_BOOTSTRAP_ADMIN_PASSWORD || dev.KC_BOOTSTRAP_ADMIN_PASSWORD || '',
-    },
+    admin,
     startedByThisRun: false,
   };
 }
@@ -58,7 +62,7 @@ export default async function globalSetup(): Promise<void> {
     const target = await provided(process.env.KEYCLOAK_URL);
     publishTarget(target);
     process.stdout.write(
-      `\nReal Keycloak: KEYCLOAK_URL=${target.url} (not started by this run; realms ${target.realms.join(', ')})\n`,
+      `\nReal Keycloak ${target.version}: KEYCLOAK_URL=${target.url} (not started by this run; realms ${target.realms.join(', ')})\n`,
     );
     return;
   }

@@ -59,6 +59,16 @@ export class KeycloakAdmin {
     return events.filter((event) => filter.since === undefined || event.time >= filter.since);
   }
 
+  /** The server's version, as its admin API reports it. */
+  async version(): Promise<string> {
+    const response = await fetch(`${this.url}/admin/serverinfo`, {
+      headers: { authorization: `Bearer ${await this.token()}` },
+    });
+    if (!response.ok) throw new Error(`GET serverinfo: ${response.status}`);
+    const info = (await response.json()) as { systemInfo?: { version?: string } };
+    return info.systemInfo?.version ?? 'unknown';
+  }
+
   /** Token requests a client made since a time, as Keycloak recorded them (success or not). */
   async tokenRequests(realm: string, clientId: string, since: number): Promise<number> {
     const events = await this.events(realm, {
