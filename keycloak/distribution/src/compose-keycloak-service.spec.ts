@@ -1,17 +1,19 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeEnvironment, readComposeKeycloakService } from './compose-keycloak-service.js';
+import { removeScratch, scratchDir } from './testing/scratch.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
 function composeFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'compose-')), 'docker-compose.yml');
+  const file = join(scratchDir('compose-'), 'docker-compose.yml');
   writeFileSync(file, text);
   return file;
 }
 
 describe("readComposeKeycloakService: what compose's keycloak service runs", () => {
+  afterAll(removeScratch);
+
   it("reads the repository's compose file: image tag, command, published port, realm mount", () => {
     const service = readComposeKeycloakService();
     expect(service.image).toBe(`quay.io/keycloak/keycloak:${service.version}`);

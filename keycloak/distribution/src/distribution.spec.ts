@@ -1,12 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DistKeycloakSetupError } from './dist-keycloak.errors.js';
 import { distributionArtifact, resolveDistribution } from './distribution.js';
 import { fakeDistribution } from './testing/fake-distribution.js';
+import { removeScratch, scratchDir } from './testing/scratch.js';
 
 describe('resolveDistribution', () => {
-  const emptyCache = () => mkdtempSync(join(tmpdir(), 'keycloak-cache-'));
+  const emptyCache = () => scratchDir('keycloak-cache-');
+  afterAll(removeScratch);
 
   it('uses KEYCLOAK_HOME as it is, whatever version it holds', async () => {
     const home = fakeDistribution('26.5.1');

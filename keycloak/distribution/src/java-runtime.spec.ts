@@ -1,17 +1,19 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findJava, parseJavaVersion } from './java-runtime.js';
+import { removeScratch, scratchDir } from './testing/scratch.js';
 
 /** An executable that answers `-version` like a JDK of that version. */
 function fakeJava(version: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fake-java-')), 'java');
+  const file = join(scratchDir('fake-java-'), 'java');
   writeFileSync(file, `#!/bin/sh\necho 'openjdk version "${version}" 2025-01-01' >&2\n`);
   chmodSync(file, 0o755);
   return file;
 }
 
 describe('the Java that kc.sh will run', () => {
+  afterAll(removeScratch);
+
   it.each([
     ['openjdk version "17.0.15" 2025-04-15', { version: '17.0.15', major: 17 }],
     ['openjdk version "25" 2025-09-16', { version: '25', major: 25 }],

@@ -1,13 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.js';
 
 /**
  * A directory shaped like an unpacked Keycloak distribution, for specs of the launcher's file
- * handling: `bin/kc.sh` is the given shell script, `lib/quarkus/` holds a build marker.
+ * handling: `bin/kc.sh` is the given shell script, `lib/quarkus/` holds a build marker. Removed
+ * by `removeScratch()`.
  */
 export function fakeDistribution(version: string, kcSh = '#!/bin/sh\nexit 0\n'): string {
-  const home = join(mkdtempSync(join(tmpdir(), 'fake-keycloak-')), `keycloak-${version}`);
+  const home = join(scratchDir('fake-keycloak-'), `keycloak-${version}`);
   for (const dir of ['bin', 'conf', 'lib/lib', 'lib/app', 'lib/quarkus', 'providers', 'themes']) {
     mkdirSync(join(home, dir), { recursive: true });
   }
