@@ -4,25 +4,32 @@
 
 # Build: all dependencies, then the rspack bundles dist/apps/<app>/main.js (node_modules stay
 # external, so the runtime stage installs the production dependencies).
+# No dependency's install script runs, whatever npm the image has: package.json's allowScripts
+# denies each one, and --ignore-scripts holds for an npm that predates allowScripts (ADR 0014).
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci
+RUN npm ci --ignore-scripts
 COPY nest-cli.json tsconfig.json rspack.config.cjs ./
 COPY libs ./libs
 COPY apps ./apps
 RUN npm run build
 
-# Runtime: Node LTS, production dependencies only, one app, not root.
+# Runtime: Node LTS, production dependencies only, one app, not root. @scarf/scarf (install-time
+# telemetry that swagger-ui-dist depends on; nothing requires it at run time) is removed.
 FROM node:24-slim AS runtime
-ARG APP=shop-api
-ENV NODE_ENV=production \
-    APP=${APP}
+ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # /app/data: the embedded store's default DATA_DIR, the one folder the app may write (used only
 # without DATABASE_URL: `docker run` of one container; mount a volume there to keep it).
-RUN npm ci --omit=dev && npm cache clean --force && mkdir /app/data && chown node:node /app/data
+RUN npm ci --omit=dev --ignore-scripts \
+ && rm -rf node_modules/@scarf \
+ && npm cache clean --force \
+ && mkdir /app/data && chown node:node /app/data
+# APP is declared only now, so both apps' images share every layer above.
+ARG APP=shop-api
+ENV APP=${APP}
 COPY --from=build /app/dist/apps/${APP}/main.js ./main.js
 # The node images' unprivileged user; the application files stay owned by root (read-only).
 USER node

@@ -41,7 +41,13 @@ module.exports = {
     {
       ...common,
       displayName: 'node',
-      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/keycloak', '<rootDir>/test'],
+      roots: [
+        '<rootDir>/apps',
+        '<rootDir>/libs',
+        '<rootDir>/keycloak',
+        '<rootDir>/scripts',
+        '<rootDir>/test',
+      ],
       testRegex: '\\.(spec|e2e-spec)\\.ts$',
       // One throwaway PostgreSQL cluster for the run (TEST_POSTGRES_URL), stopped at the end.
       globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',

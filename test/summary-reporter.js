@@ -1,11 +1,12 @@
 // Prints the run's counts as the last line, `N passed, N failed[, N skipped]`, and writes them to
-// .ci/last-test-counts so .ci/run can repeat the line after npm's own output.
+// a file (.ci/last-test-counts unless the reporter's `countsFile` option names another) so
+// .ci/run can repeat the line after npm's own output and add up several runs.
 const { mkdirSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 
 class SummaryReporter {
-  constructor(globalConfig) {
-    this.rootDir = globalConfig.rootDir;
+  constructor(globalConfig, options = {}) {
+    this.countsFile = join(globalConfig.rootDir, options.countsFile ?? '.ci/last-test-counts');
   }
 
   onRunComplete(_contexts, results) {
@@ -13,8 +14,8 @@ class SummaryReporter {
     // A suite that fails to load counts as failed even though it reports no failed test.
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const line = `${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-    mkdirSync(join(this.rootDir, '.ci'), { recursive: true });
-    writeFileSync(join(this.rootDir, '.ci', 'last-test-counts'), `${line}\n`);
+    mkdirSync(dirname(this.countsFile), { recursive: true });
+    writeFileSync(this.countsFile, `${line}\n`);
     process.stdout.write(`\n${line}\n`);
   }
 }

@@ -366,8 +366,8 @@ describe('Dockerfile', () => {
   it('installs everything and builds in the build stage, production dependencies at run time', () => {
     const build = stages[0];
     expect(build.name).toBeDefined();
-    expect(argsOf(build, 'RUN')).toEqual(['npm ci', 'npm run build']);
-    expect(argsOf(runtime, 'RUN').join(' && ')).toMatch(/^npm ci --omit=dev( |$)/);
+    expect(argsOf(build, 'RUN')).toEqual(['npm ci --ignore-scripts', 'npm run build']);
+    expect(argsOf(runtime, 'RUN').join(' && ')).toMatch(/^npm ci --omit=dev --ignore-scripts( |$)/);
     expect(argsOf(runtime, 'COPY')).toContain(
       `--from=${build.name} /app/dist/apps/\${APP}/main.js ./main.js`,
     );
@@ -403,6 +403,15 @@ describe('Dockerfile', () => {
     );
     expect(argsOf(runtime, 'WORKDIR')).toEqual(['/app']);
     expect(new ShopApiEnvironment().DATA_DIR).toBe('data');
+  });
+
+  it('runs no install script and drops the install-time telemetry package (ADR 0014)', () => {
+    const installs = stages.flatMap((stage) =>
+      argsOf(stage, 'RUN').filter((run) => /\bnpm (ci|install|i)\b/.test(run)),
+    );
+    expect(installs.length).toBeGreaterThanOrEqual(2);
+    for (const install of installs) expect(install).toContain('--ignore-scripts');
+    expect(argsOf(runtime, 'RUN').join(' ')).toContain('rm -rf node_modules/@scarf');
   });
 
   it('runs as a non-root user', () => {
