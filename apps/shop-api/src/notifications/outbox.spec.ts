@@ -301,6 +301,8 @@ function outboxBehaviour(open: () => Promise<Database>) {
   }, 15_000);
 
   it('shutdown lets attempts finish within the grace, then aborts and releases the rest', async () => {
+    // The stopping replica alone: another one polling would take the released row before it is read.
+    await replica.stop();
     receiver.answer = () => 'hang';
     const stopping = new Replica(database, receiverUrl, {
       firstAttemptTimeoutMs: 10_000,
@@ -319,6 +321,12 @@ function outboxBehaviour(open: () => Promise<Database>) {
     expect(row).toEqual({ claimed_by: null, due: true, last_error: 'released at shutdown' });
     expect(await stopping.metric('shop_notification_delivery_attempts_total')).toContain(
       'outcome="released"} 1',
+    );
+    receiver.answer = () => 201;
+    replica = new Replica(database, receiverUrl).start();
+    await eventually(
+      async () => (await outboxRows()).length === 0,
+      'another replica to deliver it',
     );
   });
 }
