@@ -8,14 +8,22 @@
 // window; variants interleaved round by round; ratios are per round, then the median is reported.
 // Everything listens on 127.0.0.1. BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (2),
 // BENCH_ADAPTERS (express,fastify).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { JwksTestServer, KeycloakTokenSigner, createTestSigningKey } from '@app/auth/testing';
-import { cpuSeconds, median, pinSelf } from './bench-support.js';
+import {
+  ROOT,
+  compileBenchServer,
+  cpuSeconds,
+  loadAverage,
+  machineLine,
+  median,
+  pinSelf,
+  ratioSummary,
+  startBenchServer,
+  stopServer,
+} from './bench-support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -45,76 +53,16 @@ interface Measurement {
   cpuMicros: number;
 }
 
-const root = join(__dirname, '..');
-/** Compiles the bench server with tsc (decorator metadata) into a temporary directory. */
-function compileServer(outDir: string): string {
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/typescript/bin/tsc'),
-      '--outDir',
-      outDir,
-      '--rootDir',
-      root,
-      '--module',
-      'nodenext',
-      '--moduleResolution',
-      'nodenext',
-      '--target',
-      'ES2022',
-      '--experimentalDecorators',
-      '--emitDecoratorMetadata',
-      '--esModuleInterop',
-      '--skipLibCheck',
-      '--strict',
-      '--types',
-      'node',
-      join(root, 'bench/receiver-bench-server.ts'),
-    ],
-    { stdio: 'inherit' },
-  );
-  return join(outDir, 'bench/receiver-bench-server.js');
-}
-
-async function startServer(
-  entry: string,
-  pinned: boolean,
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; port: number }> {
-  const [command, args] = pinned
-    ? ['taskset', ['-c', '0', process.execPath, entry]]
-    : [process.execPath, [entry]];
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = /^listening (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { child, port };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 async function main(): Promise<void> {
   const pinned = pinSelf();
-  const loadBefore = loadavg()[0];
+  const loadBefore = loadAverage();
   // Inside the repository (dist/ is ignored) so that the compiled server resolves node_modules.
-  mkdirSync(join(root, 'dist'), { recursive: true });
-  const outDir = mkdtempSync(join(root, 'dist', 'receiver-bench-'));
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const outDir = mkdtempSync(join(ROOT, 'dist', 'receiver-bench-'));
   const key = createTestSigningKey();
   const jwks = await JwksTestServer.start([key]);
   try {
-    const entry = compileServer(outDir);
+    const entry = compileBenchServer(outDir);
     const signer = new KeycloakTokenSigner(key);
     const tokens = Array.from({ length: 10 }, () =>
       signer.sign(
@@ -138,7 +86,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const adapter of ADAPTERS) {
         for (const [variant, name] of VARIANTS) {
-          const { child, port } = await startServer(entry, pinned, {
+          const { child, port } = await startBenchServer(entry, pinned, {
             VARIANT: name,
             ADAPTER: adapter,
             ISSUER,
@@ -174,7 +122,7 @@ async function main(): Promise<void> {
         }
       }
     }
-    report(results, pinned, jwks.requests, [loadBefore, loadavg()[0]]);
+    report(results, pinned, jwks.requests, [loadBefore, loadAverage()]);
   } finally {
     await jwks.close();
     rmSync(outDir, { recursive: true, force: true });
@@ -187,11 +135,9 @@ function report(
   jwksRequests: number,
   load: number[],
 ): void {
-  const cpu = cpus();
   console.log(
     [
-      `\nreceiver benchmark: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? '?'}, ` +
-        `${(totalmem() / 2 ** 30).toFixed(0)} GiB, 1-min load average ${load.map((l) => l.toFixed(2)).join(' → ')}`,
+      `\nreceiver benchmark: ${machineLine(load)}`,
       pinned
         ? 'server pinned to CPU 0 (taskset), orchestrator + autocannon on CPU 1'
         : 'NOT pinned (taskset or a second CPU missing)',
@@ -206,10 +152,8 @@ function report(
       results.filter((r) => r.adapter === adapter && r.variant === variant);
     const mid = (variant: Variant, pick: (r: Measurement) => number) =>
       median(of(variant).map(pick));
-    const perRound = (x: Variant, y: Variant, pick: (r: Measurement) => number) => {
-      const ratios = of(x).map((r) => pick(r) / pick(of(y).find((s) => s.round === r.round)!));
-      return `${median(ratios).toFixed(2)} [${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}]`;
-    };
+    const perRound = (x: Variant, y: Variant, pick: (r: Measurement) => number) =>
+      ratioSummary(of(x).map((r) => pick(r) / pick(of(y).find((s) => s.round === r.round)!)));
     const rps = (r: Measurement) => r.rps;
     const capacity = (r: Measurement) => 1 / r.cpuMicros;
     console.log(`\n${adapter}\n${'variant'.padEnd(46)}   req/s  p50 ms  p99 ms  CPU µs/req`);

@@ -1,19 +1,23 @@
-// One server of the receiver benchmark, started by receiver.bench.ts (compiled with tsc, because
-// Nest's dependency injection needs decorator metadata, which tsx/esbuild does not emit).
-// VARIANT: none | guard | recipe; ADAPTER: express | fastify. Prints "listening <port>" when ready.
+// One server of the benchmarks, started by receiver.bench.ts and service.bench.ts (compiled with
+// tsc, because Nest's dependency injection needs decorator metadata, which tsx/esbuild does not
+// emit). VARIANT: none | guard | recipe | allow-guard | floor; ADAPTER: express | fastify.
+// Prints "listening <port>" when ready.
 import 'reflect-metadata';
 import {
   Body,
   Controller,
   type CanActivate,
+  type CallHandler,
   HttpCode,
   Injectable,
   Module,
+  type NestInterceptor,
+  type PipeTransform,
   Post,
   UseGuards,
   type Type,
 } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -123,11 +127,40 @@ class AllowGuard implements CanActivate {
 })
 class AllowGuardModule {}
 
+@Injectable()
+class NoOpPipe implements PipeTransform {
+  transform(value: unknown): unknown {
+    return value;
+  }
+}
+
+@Injectable()
+class NoOpInterceptor implements NestInterceptor {
+  intercept(_context: unknown, next: CallHandler) {
+    return next.handle();
+  }
+}
+
+/**
+ * The floor of any Nest app with a guard, a pipe and an interceptor: each global and each a
+ * no-op, on the same route.
+ */
+@Module({
+  controllers: [OpenController],
+  providers: [
+    { provide: APP_GUARD, useClass: AllowGuard },
+    { provide: APP_PIPE, useClass: NoOpPipe },
+    { provide: APP_INTERCEPTOR, useClass: NoOpInterceptor },
+  ],
+})
+class FloorModule {}
+
 const MODULES: Record<string, Type> = {
   none: NoAuthModule,
   guard: GuardModule,
   recipe: RecipeModule,
   'allow-guard': AllowGuardModule,
+  floor: FloorModule,
 };
 
 async function main(): Promise<void> {
