@@ -24,7 +24,8 @@ const common = {
   moduleNameMapper: {
     // Relative imports carry the `.js` of ESM (`./x.js` is the source `./x.ts`).
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^@app/auth(|/.*)$': '<rootDir>/libs/auth/src$1',
+    // The entry points of tsconfig.json's paths, and nothing deeper.
+    '^@app/auth/(caller|receiver|metrics|testing)$': '<rootDir>/libs/auth/src/$1/index.ts',
     '^@app/common(|/.*)$': '<rootDir>/libs/common/src$1',
     '^@app/store(|/.*)$': '<rootDir>/libs/store/src$1',
     '^@app/keycloak-local$': '<rootDir>/keycloak/local-server/src',

@@ -25,7 +25,11 @@ import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 // Compiled by plain tsc outside the Nest build, where the @app/auth path alias does not exist.
 // eslint-disable-next-line no-restricted-imports
-import { ServiceAuth, ServiceAuthModule } from '../libs/auth/src/receiver/index.js';
+import {
+  KeycloakAuthGuard,
+  KeycloakAuthModule,
+  ServiceAuth,
+} from '../libs/auth/src/receiver/index.js';
 
 const {
   VARIANT = 'none',
@@ -53,7 +57,7 @@ class OpenController {
   }
 }
 
-/** (b) The same endpoint behind ServiceAuthModule, as notification-service declares it. */
+/** (b) The same endpoint behind KeycloakAuthModule, as notification-service declares it. */
 @Controller('api/notifications')
 class GuardedController {
   @Post('order')
@@ -102,8 +106,9 @@ class JwtStrategy extends PassportStrategy(Strategy) {
 }
 
 @Module({
-  imports: [ServiceAuthModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwksUri: JWKS_URI })],
+  imports: [KeycloakAuthModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwksUri: JWKS_URI })],
   controllers: [GuardedController],
+  providers: [{ provide: APP_GUARD, useExisting: KeycloakAuthGuard }],
 })
 class GuardModule {}
 

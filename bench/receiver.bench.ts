@@ -1,5 +1,5 @@
 // `npm run bench:receiver`: requests per second for (a) the endpoint with no auth, (b) the same
-// endpoint behind ServiceAuthModule, ten distinct valid tokens round robin, (c) the plain NestJS
+// endpoint behind KeycloakAuthModule, ten distinct valid tokens round robin, (c) the plain NestJS
 // passport-jwt + jwks-rsa recipe with the same tokens, and (d) for reference a Nest global guard
 // that only returns true (the floor any guard pays); on Express and on Fastify, in one run.
 //
@@ -33,7 +33,7 @@ const AUDIENCE = 'notification-service';
 const ALL_ADAPTERS = ['express', 'fastify'] as const;
 const VARIANTS = [
   ['a', 'none', 'no auth'],
-  ['b', 'guard', 'ServiceAuthModule'],
+  ['b', 'guard', 'KeycloakAuthModule'],
   ['c', 'recipe', 'NestJS recipe (passport-jwt + jwks-rsa)'],
   ['d', 'allow-guard', 'reference: a Nest guard returning true'],
 ] as const;

@@ -4,7 +4,7 @@
  * ports, then narrates a checkout and the requests notification-service refuses.
  * `npm run demo -- --keep` leaves everything running until Ctrl-C.
  */
-import { tokenFingerprint } from '@app/auth';
+import { tokenFingerprint } from '@app/auth/caller';
 import { Stack } from '../test/support/stack.js';
 
 const keep = process.argv.includes('--keep');

@@ -1,13 +1,19 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
-import { ServiceAuthEvents, ServiceAuthHealthIndicator, ServiceAuthModule } from '@app/auth';
+import { exportKeycloakAuthMetrics } from '@app/auth/metrics';
+import {
+  KeycloakAuthEvents,
+  KeycloakAuthGuard,
+  KeycloakAuthHealthIndicator,
+  KeycloakAuthModule,
+} from '@app/auth/receiver';
 import {
   HealthModule,
   METRICS_REGISTRY,
   MetricsModule,
   READINESS_CHECKS,
   TracingModule,
-  exportServiceAuthMetrics,
 } from '@app/common';
 import { StoreHealthIndicator, StoreModule } from '@app/store';
 import type { Registry } from 'prom-client';
@@ -20,7 +26,17 @@ import {
 } from './store/notification-service.migrations.js';
 
 @Module({})
-export class AppModule {
+export class AppModule implements OnModuleInit {
+  constructor(
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    private readonly authEvents: KeycloakAuthEvents,
+  ) {}
+
+  /** The receiver's events as auth_token_validations_total and auth_jwks_fetches_total. */
+  onModuleInit(): void {
+    exportKeycloakAuthMetrics(this.registry, this.authEvents);
+  }
+
   static forRoot(config: NotificationServiceConfig): DynamicModule {
     const { keycloak } = config;
     return {
@@ -44,7 +60,7 @@ export class AppModule {
           migrations: NOTIFICATION_SERVICE_MIGRATIONS,
         }),
         // Service-account tokens for this service (aud), checked against the realm's JWKS.
-        ServiceAuthModule.forRoot({
+        KeycloakAuthModule.forRoot({
           issuer: keycloak.issuer,
           realmUrl: keycloak.realmUrl,
           audience: keycloak.audience,
@@ -52,24 +68,18 @@ export class AppModule {
         NotificationsModule,
       ],
       providers: [
+        // Deny by default: every route declares @ServiceAuth, @UserAuth or @Public, or is refused.
+        { provide: APP_GUARD, useExisting: KeycloakAuthGuard },
         AuthTracing,
         {
           // Ready when tokens can be validated (a signing key set is held or fetchable) and the
           // idempotency records can be read.
           provide: READINESS_CHECKS,
-          inject: [ServiceAuthHealthIndicator, StoreHealthIndicator],
-          useFactory: (keys: ServiceAuthHealthIndicator, store: StoreHealthIndicator) => [
+          inject: [KeycloakAuthHealthIndicator, StoreHealthIndicator],
+          useFactory: (keys: KeycloakAuthHealthIndicator, store: StoreHealthIndicator) => [
             () => keys.isHealthy('keycloak-jwks'),
             () => store.isHealthy('database'),
           ],
-        },
-        {
-          provide: 'AUTH_METRICS',
-          inject: [METRICS_REGISTRY, ServiceAuthEvents],
-          useFactory: (registry: Registry, events: ServiceAuthEvents) => {
-            exportServiceAuthMetrics(registry, events);
-            return true;
-          },
         },
       ],
       exports: [READINESS_CHECKS],

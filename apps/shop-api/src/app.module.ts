@@ -1,21 +1,24 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import {
-  ServiceAuthEvents,
-  ServiceAuthHealthIndicator,
-  ServiceAuthModule,
   ServiceTokenHealthIndicator,
   ServiceTokenModule,
   ServiceTokenService,
-} from '@app/auth';
+} from '@app/auth/caller';
+import { exportKeycloakAuthMetrics, exportServiceTokenMetrics } from '@app/auth/metrics';
+import {
+  KeycloakAuthEvents,
+  KeycloakAuthGuard,
+  KeycloakAuthHealthIndicator,
+  KeycloakAuthModule,
+} from '@app/auth/receiver';
 import {
   HealthModule,
   METRICS_REGISTRY,
   MetricsModule,
   READINESS_CHECKS,
   TracingModule,
-  exportServiceAuthMetrics,
-  exportServiceTokenMetrics,
 } from '@app/common';
 import { StoreHealthIndicator, StoreModule } from '@app/store';
 import type { Registry } from 'prom-client';
@@ -25,7 +28,19 @@ import type { ShopApiConfig } from './config/shop-api.config.js';
 import { SHOP_API_MIGRATIONS, SHOP_API_SCHEMA } from './store/shop-api.migrations.js';
 
 @Module({})
-export class AppModule {
+export class AppModule implements OnModuleInit {
+  constructor(
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    private readonly authEvents: KeycloakAuthEvents,
+    private readonly tokens: ServiceTokenService,
+  ) {}
+
+  /** Both halves' events as metrics: customer-token validations, and shop-api's own token. */
+  onModuleInit(): void {
+    exportKeycloakAuthMetrics(this.registry, this.authEvents);
+    exportServiceTokenMetrics(this.registry, this.tokens);
+  }
+
   static forRoot(config: ShopApiConfig): DynamicModule {
     const { keycloak } = config;
     return {
@@ -49,7 +64,7 @@ export class AppModule {
           migrations: SHOP_API_MIGRATIONS,
         }),
         // Customers' tokens: issued for shop-api (aud), checked against the realm's JWKS.
-        ServiceAuthModule.forRoot({
+        KeycloakAuthModule.forRoot({
           issuer: keycloak.issuer,
           realmUrl: keycloak.realmUrl,
           audience: keycloak.clientId,
@@ -65,12 +80,14 @@ export class AppModule {
         CheckoutModule,
       ],
       providers: [
+        // Deny by default: every route declares @ServiceAuth, @UserAuth or @Public, or is refused.
+        { provide: APP_GUARD, useExisting: KeycloakAuthGuard },
         AuthTracing,
         {
           provide: READINESS_CHECKS,
-          inject: [ServiceAuthHealthIndicator, ServiceTokenHealthIndicator, StoreHealthIndicator],
+          inject: [KeycloakAuthHealthIndicator, ServiceTokenHealthIndicator, StoreHealthIndicator],
           useFactory: (
-            keys: ServiceAuthHealthIndicator,
+            keys: KeycloakAuthHealthIndicator,
             token: ServiceTokenHealthIndicator,
             store: StoreHealthIndicator,
           ) => [
@@ -78,19 +95,6 @@ export class AppModule {
             () => token.isHealthy('service-token'),
             () => store.isHealthy('database'),
           ],
-        },
-        {
-          provide: 'AUTH_METRICS',
-          inject: [METRICS_REGISTRY, ServiceAuthEvents, ServiceTokenService],
-          useFactory: (
-            registry: Registry,
-            events: ServiceAuthEvents,
-            tokens: ServiceTokenService,
-          ) => {
-            exportServiceAuthMetrics(registry, events);
-            exportServiceTokenMetrics(registry, tokens);
-            return true;
-          },
         },
       ],
       exports: [READINESS_CHECKS],

@@ -4,6 +4,6 @@ export type {
   LocalKeycloakOptions,
   LocalKeycloakStats,
 } from './local-keycloak.options.js';
-export { LocalKeycloakSetupError } from './local-keycloak.errors.js';
+export { LocalKeycloakConfigError } from './local-keycloak.errors.js';
 export { generateKeyFile } from './key-file.js';
 export { resolvePlaceholders } from './placeholders.js';

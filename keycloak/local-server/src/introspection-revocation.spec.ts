@@ -59,7 +59,7 @@ describe('introspection and revocation (facts §8)', () => {
         },
       ],
       env: TEST_ENV,
-      clock: () => now * 1000,
+      clock: { now: () => now * 1000 },
       log: () => undefined,
     });
   });

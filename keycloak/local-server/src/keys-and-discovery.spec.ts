@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   generateKeyFile,
-  LocalKeycloakSetupError,
+  LocalKeycloakConfigError,
   startLocalKeycloak,
   type LocalKeycloak,
 } from './index.js';
@@ -243,9 +243,9 @@ describe('discovery, routing and setup errors', () => {
 
   it('lists every invalid option at once', async () => {
     const attempt = startLocalKeycloak({ port: -1, frontendUrl: 'http://x/', realms: [] });
-    await expect(attempt).rejects.toBeInstanceOf(LocalKeycloakSetupError);
+    await expect(attempt).rejects.toBeInstanceOf(LocalKeycloakConfigError);
     await expect(attempt).rejects.toMatchObject({
-      code: 'ERR_LOCAL_KEYCLOAK_SETUP',
+      code: 'LOCAL_KEYCLOAK_CONFIG_INVALID',
       problems: [
         'port must be an integer from 0 to 65535',
         'realms must be a non-empty array of file paths or realm objects',

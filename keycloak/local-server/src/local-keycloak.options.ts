@@ -20,8 +20,11 @@ export interface LocalKeycloakOptions {
   keyFile?: string;
   /** Where warnings/info lines go; default process.stderr line writer. Never receives secrets/tokens. */
   log?: (line: string) => void;
-  /** Clock in epoch milliseconds for `iat`/`exp` and every expiry check; default `Date.now`. */
-  clock?: () => number;
+  /**
+   * Time for `iat`/`exp` and every expiry check: `now()` in epoch milliseconds, as the auth
+   * library's Clock reads it (a TestClock fits); default the system time.
+   */
+  clock?: { now(): number };
 }
 
 export interface LocalKeycloakStats {

@@ -21,7 +21,7 @@ import type {
   LocalKeycloakOptions,
   LocalKeycloakStats,
 } from './local-keycloak.options.js';
-import { LocalKeycloakSetupError } from './local-keycloak.errors.js';
+import { LocalKeycloakConfigError } from './local-keycloak.errors.js';
 import { OAuthError } from './oauth-error.js';
 import { buildRealm, type Realm } from './realm-model.js';
 import { loadRealmSource, type LoadedRealmSource } from './realm-loader.js';
@@ -61,7 +61,9 @@ function validateOptions(options: LocalKeycloakOptions): string[] {
   if (keyFile !== undefined && (typeof keyFile !== 'string' || keyFile === ''))
     problems.push('keyFile must be a file path');
   if (log !== undefined && typeof log !== 'function') problems.push('log must be a function');
-  if (clock !== undefined && typeof clock !== 'function') problems.push('clock must be a function');
+  if (clock !== undefined && typeof clock?.now !== 'function') {
+    problems.push('clock must have now(), returning epoch milliseconds');
+  }
   if (env !== undefined && (env === null || typeof env !== 'object'))
     problems.push('env must be an object');
   return problems;
@@ -81,7 +83,7 @@ async function loadRealms(options: LocalKeycloakOptions): Promise<LoadedRealmSou
     if (names.indexOf(name) !== names.lastIndexOf(name))
       problems.push(`realm "${name}" is loaded twice`);
   }
-  if (problems.length > 0) throw new LocalKeycloakSetupError(problems);
+  if (problems.length > 0) throw new LocalKeycloakConfigError(problems);
   return realms;
 }
 
@@ -142,9 +144,9 @@ export async function startLocalKeycloak(
   options: LocalKeycloakOptions = {},
 ): Promise<LocalKeycloak> {
   const problems = validateOptions(options);
-  if (problems.length > 0) throw new LocalKeycloakSetupError(problems);
+  if (problems.length > 0) throw new LocalKeycloakConfigError(problems);
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? { now: Date.now };
   const sources = await loadRealms(options);
   const names = sources.map((source) => source.representation.realm ?? '');
   const keys = await loadRealmKeys(names, options.keyFile);
@@ -182,7 +184,7 @@ export async function startLocalKeycloak(
     issuer: issuerOf(runtime.realm.name),
     realmUrl: backchannel,
     clientAddress: remoteAddress(request),
-    now: Math.floor(clock() / 1000),
+    now: Math.floor(clock.now() / 1000),
   });
 
   type Handler = (
@@ -334,7 +336,7 @@ export async function startLocalKeycloak(
     },
     rotateKeys: async (realm = defaultRealm, { dropOld = false } = {}) => {
       const runtime = runtimes.get(realm);
-      if (!runtime) throw new LocalKeycloakSetupError([`unknown realm "${realm}"`]);
+      if (!runtime) throw new LocalKeycloakConfigError([`unknown realm "${realm}"`]);
       await runtime.keys.rotate(realm, dropOld);
       if (options.keyFile) {
         await saveKeyFile(

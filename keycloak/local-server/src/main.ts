@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import {
   DEFAULT_REALM_FILE,
-  LocalKeycloakSetupError,
+  LocalKeycloakConfigError,
   resolvePlaceholders,
   startLocalKeycloak,
 } from './index.js';
@@ -15,7 +15,7 @@ function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 8080;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new LocalKeycloakSetupError(['KEYCLOAK_LOCAL_PORT must be an integer from 0 to 65535']);
+    throw new LocalKeycloakConfigError(['KEYCLOAK_LOCAL_PORT must be an integer from 0 to 65535']);
   }
   return port;
 }

@@ -62,7 +62,7 @@ describe('private_key_jwt client authentication', () => {
           ],
         },
       ],
-      clock: () => now * 1000,
+      clock: { now: () => now * 1000 },
       log: () => undefined,
     });
     tokenUrl = `${keycloak.realmUrl()}/protocol/openid-connect/token`;

@@ -130,7 +130,7 @@ describe('access token claims', () => {
     keycloak = await startLocalKeycloak({
       realms: [require.resolve('../../techstore-realm.json'), CLAIMS_REALM, DEFAULT_LIFESPAN_REALM],
       env: TEST_ENV,
-      clock: () => NOW * 1000,
+      clock: { now: () => NOW * 1000 },
       log: () => undefined,
     });
   });

@@ -1,4 +1,4 @@
-export * from './config/config-validation.error.js';
+export * from './config/env-config.error.js';
 export * from './config/validate-environment.js';
 export * from './config/base.environment.js';
 export * from './config/is-postgres-url.js';
@@ -10,7 +10,6 @@ export * from './logging/request-context.js';
 export * from './metrics/metrics.constants.js';
 export * from './metrics/metrics.module.js';
 export * from './bootstrap/bootstrap-service.js';
-export * from './metrics/auth-metrics.js';
 export * from './tracing/spans.js';
 export * from './tracing/stored-trace-context.js';
 export * from './tracing/trace-auth.js';

@@ -21,7 +21,7 @@ export interface NotificationServiceConfig {
   store: StoreSettings;
 }
 
-/** Validates the environment; throws ConfigValidationError naming every bad variable. */
+/** Validates the environment; throws EnvConfigError naming every bad variable. */
 export function loadNotificationServiceConfig(env: NodeJS.ProcessEnv): NotificationServiceConfig {
   const e = validateEnvironment(NotificationServiceEnvironment, env, dataDirProblems);
   return {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { AuthenticatedPrincipal } from '@app/auth';
+import type { AuthenticatedPrincipal } from '@app/auth/receiver';
 import { METRICS_REGISTRY, RateLimitGuard, RateLimiter, type AppliedLimit } from '@app/common';
 import { Registry } from 'prom-client';
 import type { NotificationServiceConfig } from '../config/notification-service.config.js';

@@ -6,7 +6,7 @@ import { Module, ValidationPipe, type DynamicModule, type LoggerService } from '
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AuthenticatedPrincipal } from '@app/auth';
+import type { AuthenticatedPrincipal } from '@app/auth/receiver';
 import { MetricsModule } from '@app/common';
 import { StoreModule } from '@app/store';
 import { SmtpCatcher } from '../../../../test/support/smtp-catcher.js';

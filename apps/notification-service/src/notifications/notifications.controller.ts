@@ -1,5 +1,5 @@
 import { Body, Controller, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
-import { AuthPrincipal, ServiceAuth, type AuthenticatedPrincipal } from '@app/auth';
+import { AuthPrincipal, ServiceAuth, type AuthenticatedPrincipal } from '@app/auth/receiver';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ServiceAuthEvents, ServiceAuthGuard } from '@app/auth';
+import { KeycloakAuthEvents, KeycloakAuthGuard } from '@app/auth/receiver';
 import { traceGuardDecisions, tracingState } from '@app/common';
 
 /**
@@ -15,6 +15,6 @@ export class AuthTracing implements OnModuleInit {
     if (!tracingState.enabled) return;
     const find = <T>(type: new (...args: never[]) => T) =>
       this.moduleRef.get(type, { strict: false });
-    traceGuardDecisions(find(ServiceAuthGuard), find(ServiceAuthEvents));
+    traceGuardDecisions(find(KeycloakAuthGuard), find(KeycloakAuthEvents));
   }
 }

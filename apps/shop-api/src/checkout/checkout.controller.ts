@@ -6,7 +6,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { AuthPrincipal, UserAuth, type AuthenticatedPrincipal } from '@app/auth';
+import { AuthPrincipal, UserAuth, type AuthenticatedPrincipal } from '@app/auth/receiver';
 import { orderView } from '../orders/order.js';
 import { CheckoutRateLimitGuard } from './checkout-rate-limit.guard.js';
 import { CheckoutService } from './checkout.service.js';

@@ -1,17 +1,17 @@
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigValidationError } from '@app/common';
+import { EnvConfigError } from '@app/common';
 import { loadShopApiConfig } from './shop-api.config.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
     loadShopApiConfig(env);
   } catch (error) {
-    if (error instanceof ConfigValidationError) return [...error.problems];
+    if (error instanceof EnvConfigError) return [...error.problems];
     throw error;
   }
-  throw new Error('expected a ConfigValidationError');
+  throw new Error('expected a EnvConfigError');
 }
 
 describe('shop-api configuration', () => {

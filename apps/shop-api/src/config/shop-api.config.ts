@@ -22,7 +22,7 @@ export interface ShopApiConfig {
   store: StoreSettings;
 }
 
-/** Validates shop-api's environment; throws ConfigValidationError naming every bad variable. */
+/** Validates shop-api's environment; throws EnvConfigError naming every bad variable. */
 export function loadShopApiConfig(env: NodeJS.ProcessEnv): ShopApiConfig {
   const e = validateEnvironment(ShopApiEnvironment, env, (checked) => [
     ...credentialProblems(checked),

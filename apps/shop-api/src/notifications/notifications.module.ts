@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ServiceTokenHttpModule } from '@app/auth';
+import { ServiceTokenHttpModule } from '@app/auth/caller';
 import type { ShopApiConfig } from '../config/shop-api.config.js';
 import { DEFAULT_DELIVERY_OPTIONS, DELIVERY_OPTIONS } from './delivery-options.js';
 import { NotificationClient } from './notification-client.js';
@@ -17,7 +17,7 @@ import { OutboxRepository } from './outbox.repository.js';
       inject: [ConfigService],
       useFactory: (config: ConfigService<ShopApiConfig, true>) => ({
         baseURL: config.get('notificationServiceUrl', { infer: true }),
-        timeout: DEFAULT_DELIVERY_OPTIONS.retryAttemptTimeoutMs,
+        timeoutMs: DEFAULT_DELIVERY_OPTIONS.retryAttemptTimeoutMs,
       }),
     }),
   ],

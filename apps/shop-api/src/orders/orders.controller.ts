@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthPrincipal, UserAuth, type AuthenticatedPrincipal } from '@app/auth';
+import { AuthPrincipal, UserAuth, type AuthenticatedPrincipal } from '@app/auth/receiver';
 import { orderView } from './order.js';
 import { OrderRepository } from './order.repository.js';
 

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ServiceAuthEvents, ServiceAuthGuard, ServiceTokenService } from '@app/auth';
+import { ServiceTokenService } from '@app/auth/caller';
+import { KeycloakAuthEvents, KeycloakAuthGuard } from '@app/auth/receiver';
 import { traceGuardDecisions, traceServiceTokens, tracingState } from '@app/common';
 
 /**
@@ -15,7 +16,7 @@ export class AuthTracing implements OnModuleInit {
     if (!tracingState.enabled) return;
     const find = <T>(type: new (...args: never[]) => T) =>
       this.moduleRef.get(type, { strict: false });
-    traceGuardDecisions(find(ServiceAuthGuard), find(ServiceAuthEvents));
+    traceGuardDecisions(find(KeycloakAuthGuard), find(KeycloakAuthEvents));
     traceServiceTokens(find(ServiceTokenService));
   }
 }

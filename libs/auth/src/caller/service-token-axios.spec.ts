@@ -4,17 +4,13 @@ import type { AxiosError, AxiosInstance, AxiosStatic } from 'axios' with {
   'resolution-mode': 'import',
 };
 import {
-  FakeClock,
+  TestClock,
   startFakeTokenEndpoint,
   waitUntil,
   type FakeTokenEndpoint,
 } from '@app/auth/testing';
-import {
-  attachServiceToken,
-  ServiceTokenService,
-  type ServiceTokenEvent,
-  type UnauthorizedOutcome,
-} from './index.js';
+import { attachServiceToken, ServiceTokenService, type ServiceTokenEvent } from './index.js';
+import type { UnauthorizedOutcome } from './service-token.events.js';
 
 /** The axios that @nestjs/axios (an ES module) uses: its instances are what HttpService takes. */
 let axios: AxiosStatic;
@@ -38,7 +34,7 @@ describe('attachServiceToken (axios): Bearer header and the 401 rule', () => {
   let forbidden: boolean;
   let held: Array<() => void>;
   let seen: Seen[];
-  let clock: FakeClock;
+  let clock: TestClock;
   let events: ServiceTokenEvent[];
   let tokens: ServiceTokenService;
   let http: AxiosInstance;
@@ -74,7 +70,7 @@ describe('attachServiceToken (axios): Bearer header and the 401 rule', () => {
     held = [];
     seen = [];
     events = [];
-    clock = new FakeClock();
+    clock = new TestClock();
     tokens = new ServiceTokenService({
       realmUrl: endpoint.realmUrl,
       clientId: 'shop-api',
@@ -85,9 +81,9 @@ describe('attachServiceToken (axios): Bearer header and the 401 rule', () => {
     http = attachServiceToken(axios.create({ baseURL }), tokens);
   });
 
-  const tokenRequests = () => events.filter((e) => e.type === 'token.request').length;
+  const tokenRequests = () => events.filter((e) => e.type === 'token_request').length;
   const unauthorized = () =>
-    events.flatMap((e) => (e.type === 'resource.unauthorized' ? [e.outcome] : []));
+    events.flatMap((e) => (e.type === 'resource_unauthorized' ? [e.outcome] : []));
   const status = (promise: Promise<unknown>) =>
     promise.then(
       () => 200,
@@ -113,7 +109,9 @@ describe('attachServiceToken (axios): Bearer header and the 401 rule', () => {
       clock,
     });
     const client = attachServiceToken(axios.create({ baseURL }), broken);
-    await expect(client.get('/a')).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT_REJECTED' });
+    await expect(client.get('/a')).rejects.toMatchObject({
+      code: 'SERVICE_TOKEN_ENDPOINT_REJECTED',
+    });
     expect(seen).toEqual([]);
   });
 
@@ -128,7 +126,7 @@ describe('attachServiceToken (axios): Bearer header and the 401 rule', () => {
     expect(tokenRequests()).toBe(2);
     expect(unauthorized()).toEqual<UnauthorizedOutcome[]>(['replayed']);
     expect(events).toContainEqual(
-      expect.objectContaining({ type: 'token.request', trigger: 'unauthorized_recovery' }),
+      expect.objectContaining({ type: 'token_request', trigger: 'unauthorized_recovery' }),
     );
   });
 
@@ -144,7 +142,7 @@ describe('attachServiceToken (axios): Bearer header and the 401 rule', () => {
     expect(seen.map((s) => s.token)).toEqual([first, second]);
     expect(await tokens.getToken()).toBe(second); // the newer token was not dropped
     expect(tokenRequests()).toBe(2);
-    expect(events.filter((e) => e.type === 'token.invalidated')).toEqual([
+    expect(events.filter((e) => e.type === 'token_invalidated')).toEqual([
       expect.objectContaining({ reason: 'manual' }),
     ]);
   });

@@ -4,8 +4,8 @@ import type { CreateAxiosDefaults } from 'axios';
 export interface ServiceTokenHttpModuleOptions {
   /** The resource server, e.g. `http://notification-service:3001`. */
   baseURL: string;
-  /** Timeout of each request in ms; default 10 000. */
-  timeout?: number;
+  /** Timeout of each request; default 10 000. */
+  timeoutMs?: number;
   /** Further axios defaults (headers, proxy, ...). */
   axios?: Omit<CreateAxiosDefaults, 'baseURL' | 'timeout'>;
 }

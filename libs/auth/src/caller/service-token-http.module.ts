@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
+import { isHttpUrl } from '../shared/http-url.js';
 import { attachServiceToken } from './service-token-axios.js';
 import { getServiceTokenServiceToken } from './service-token.constants.js';
 import { ServiceTokenConfigError } from './service-token.errors.js';
@@ -46,7 +47,7 @@ function withHttpService(definition: DynamicModule, client: string | undefined):
           const instance = axios.create({
             ...options.axios,
             baseURL: options.baseURL,
-            timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+            timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           });
           return new HttpService(attachServiceToken(instance, tokens));
         },
@@ -59,14 +60,10 @@ function withHttpService(definition: DynamicModule, client: string | undefined):
 
 function validate(options: ServiceTokenHttpModuleOptions): void {
   const problems: string[] = [];
-  try {
-    if (!/^https?:$/.test(new URL(options?.baseURL).protocol)) throw new TypeError();
-  } catch {
-    problems.push('baseURL: must be an absolute http(s) URL');
-  }
-  const timeout = options?.timeout;
+  if (!isHttpUrl(options?.baseURL)) problems.push('baseURL: must be an absolute http(s) URL');
+  const timeout = options?.timeoutMs;
   if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
-    problems.push('timeout: must be a number of milliseconds > 0');
+    problems.push('timeoutMs: must be a number of milliseconds > 0');
   }
   if (problems.length > 0) throw new ServiceTokenConfigError(problems);
 }

@@ -1,32 +1,28 @@
-/** Stable codes of every error the caller half throws; switch on `error.code`, never on the message. */
+import { CodedError } from '../shared/coded-error.js';
+
+/** Stable codes of every error the caller throws; switch on `error.code`, never on the message. */
 export type ServiceTokenErrorCode =
   | 'SERVICE_TOKEN_CONFIG_INVALID'
-  | 'CLIENT_CREDENTIALS_UNAVAILABLE'
-  | 'TOKEN_ENDPOINT_REJECTED'
-  | 'TOKEN_ENDPOINT_UNREACHABLE'
-  | 'TOKEN_RESPONSE_INVALID'
-  | 'TOKEN_UNAVAILABLE'
-  | 'TOKEN_WAIT_TIMEOUT'
-  | 'TOKEN_WAIT_ABORTED';
+  | 'SERVICE_TOKEN_CREDENTIALS_UNAVAILABLE'
+  | 'SERVICE_TOKEN_ENDPOINT_REJECTED'
+  | 'SERVICE_TOKEN_ENDPOINT_UNREACHABLE'
+  | 'SERVICE_TOKEN_RESPONSE_INVALID'
+  | 'SERVICE_TOKEN_UNAVAILABLE'
+  | 'SERVICE_TOKEN_WAIT_TIMEOUT'
+  | 'SERVICE_TOKEN_WAIT_ABORTED';
 
 /**
- * Base class of the caller's errors. Messages and properties never carry a secret, a client
- * assertion, a token or a raw response body.
+ * Base class of the caller's errors (ADR 0017). Messages and properties never carry a secret, a
+ * client assertion, a token or a raw response body.
  */
-export abstract class ServiceTokenError extends Error {
-  abstract readonly code: ServiceTokenErrorCode;
+export abstract class ServiceTokenError extends CodedError<ServiceTokenErrorCode> {
   /** Whether another attempt at the token endpoint may succeed without a configuration change. */
   readonly retryable: boolean = false;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 /** Invalid module options; thrown at setup and lists every problem at once. */
 export class ServiceTokenConfigError extends ServiceTokenError {
-  readonly code = 'SERVICE_TOKEN_CONFIG_INVALID';
+  static override readonly code = 'SERVICE_TOKEN_CONFIG_INVALID';
 
   constructor(readonly problems: readonly string[]) {
     super(`Invalid service token options:\n- ${problems.join('\n- ')}`);
@@ -35,7 +31,7 @@ export class ServiceTokenConfigError extends ServiceTokenError {
 
 /** The secret file, secret provider or private key could not be used. Names the file, never its content. */
 export class ClientCredentialsUnavailableError extends ServiceTokenError {
-  readonly code = 'CLIENT_CREDENTIALS_UNAVAILABLE';
+  static override readonly code = 'SERVICE_TOKEN_CREDENTIALS_UNAVAILABLE';
 }
 
 export interface TokenEndpointErrorDetails {
@@ -52,7 +48,7 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /** The token endpoint answered with an error status. */
 export class TokenEndpointError extends ServiceTokenError {
-  readonly code = 'TOKEN_ENDPOINT_REJECTED';
+  static override readonly code = 'SERVICE_TOKEN_ENDPOINT_REJECTED';
   override readonly retryable: boolean;
   readonly status: number;
   readonly oauthError?: string;
@@ -79,7 +75,7 @@ export class TokenEndpointError extends ServiceTokenError {
 
   /**
    * Keycloak answers a wrong secret with 401 `unauthorized_client` and an unknown or disabled
-   * client with 401 `invalid_client` (facts §2); both mean "these credentials do not work".
+   * client with 401 `invalid_client`; both mean "these credentials do not work".
    */
   get credentialsRejected(): boolean {
     return (
@@ -92,7 +88,7 @@ export class TokenEndpointError extends ServiceTokenError {
 
 /** The token endpoint could not be reached, or did not answer within the attempt timeout. */
 export class TokenEndpointUnreachableError extends ServiceTokenError {
-  readonly code = 'TOKEN_ENDPOINT_UNREACHABLE';
+  static override readonly code = 'SERVICE_TOKEN_ENDPOINT_UNREACHABLE';
   override readonly retryable = true;
 
   constructor(
@@ -113,7 +109,7 @@ export class TokenEndpointUnreachableError extends ServiceTokenError {
 
 /** The token endpoint answered 200 with something that is not a usable token response. */
 export class TokenResponseInvalidError extends ServiceTokenError {
-  readonly code = 'TOKEN_RESPONSE_INVALID';
+  static override readonly code = 'SERVICE_TOKEN_RESPONSE_INVALID';
 }
 
 /**
@@ -121,7 +117,7 @@ export class TokenResponseInvalidError extends ServiceTokenError {
  * is open. `cause` is the last failure.
  */
 export class TokenUnavailableError extends ServiceTokenError {
-  readonly code = 'TOKEN_UNAVAILABLE';
+  static override readonly code = 'SERVICE_TOKEN_UNAVAILABLE';
 
   constructor(
     clientId: string,
@@ -138,7 +134,7 @@ export class TokenUnavailableError extends ServiceTokenError {
 
 /** This caller's own deadline passed; the shared fetch goes on for the other callers. */
 export class TokenWaitTimeoutError extends ServiceTokenError {
-  readonly code = 'TOKEN_WAIT_TIMEOUT';
+  static override readonly code = 'SERVICE_TOKEN_WAIT_TIMEOUT';
 
   constructor(readonly timeoutMs: number) {
     super(`Gave up waiting for a service token after ${timeoutMs} ms`);
@@ -147,7 +143,7 @@ export class TokenWaitTimeoutError extends ServiceTokenError {
 
 /** This caller's AbortSignal fired; the shared fetch goes on for the other callers. */
 export class TokenWaitAbortedError extends ServiceTokenError {
-  readonly code = 'TOKEN_WAIT_ABORTED';
+  static override readonly code = 'SERVICE_TOKEN_WAIT_ABORTED';
 
   constructor(options?: { cause?: unknown }) {
     super('Stopped waiting for a service token: the request was aborted', options);
@@ -184,4 +180,11 @@ function hintFor({ status, oauthError, description }: TokenEndpointErrorDetails)
     return 'Keycloak is unavailable or overloaded; the request is retried with backoff.';
   }
   return 'Fix: check the token endpoint URL and the client configuration in Keycloak.';
+}
+
+/** The `error.type` of an event or a metric: the OAuth `error`, the network error code, or the code. */
+export function errorTypeOf(error: ServiceTokenError): string {
+  if (error instanceof TokenEndpointError) return error.oauthError ?? `http_${error.status}`;
+  if (error instanceof TokenEndpointUnreachableError) return error.errorType;
+  return error.code;
 }

@@ -1,4 +1,4 @@
-import { FakeClock, startFakeTokenEndpoint, type FakeTokenEndpoint } from '@app/auth/testing';
+import { TestClock, startFakeTokenEndpoint, type FakeTokenEndpoint } from '@app/auth/testing';
 import { ServiceTokenHealthIndicator, ServiceTokenService } from './index.js';
 
 const SECRET = 'health-spec-secret';
@@ -17,7 +17,7 @@ describe('ServiceTokenHealthIndicator', () => {
       realmUrl: endpoint.realmUrl,
       clientId: 'shop-api',
       clientSecret: SECRET,
-      clock: new FakeClock(),
+      clock: new TestClock(),
     });
     const indicator = new ServiceTokenHealthIndicator(tokens);
     expect(await indicator.isHealthy()).toEqual({
@@ -34,7 +34,7 @@ describe('ServiceTokenHealthIndicator', () => {
   });
 
   it('is down with the error code and OAuth error when no token can be had, then up again', async () => {
-    const clock = new FakeClock();
+    const clock = new TestClock();
     const start = endpoint.requests.length;
     endpoint.setClientSecret('health-client', 'rotated-away');
     const tokens = new ServiceTokenService({
@@ -48,13 +48,13 @@ describe('ServiceTokenHealthIndicator', () => {
       'keycloak-token': {
         status: 'down',
         client: 'health-client',
-        error: 'TOKEN_ENDPOINT_REJECTED',
+        error: 'SERVICE_TOKEN_ENDPOINT_REJECTED',
         oauthError: 'unauthorized_client',
         circuit: 'open',
       },
     });
     expect(await indicator.isHealthy('keycloak-token')).toMatchObject({
-      'keycloak-token': { status: 'down', error: 'TOKEN_UNAVAILABLE' },
+      'keycloak-token': { status: 'down', error: 'SERVICE_TOKEN_UNAVAILABLE' },
     });
     expect(endpoint.requests.length - start).toBe(1); // probes do not hammer Keycloak
 

@@ -1,11 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { DEFAULT_REALM_FILE, startLocalKeycloak, type LocalKeycloak } from '@app/keycloak-local';
-import {
-  ServiceTokenService,
-  TokenEndpointError,
-  type ServiceTokenModuleOptions,
-} from './index.js';
+import { ServiceTokenService, TokenEndpointError, type ServiceTokenOptions } from './index.js';
 
 const SHOP_API_SECRET = 'caller-keycloak-spec-secret';
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -56,7 +52,7 @@ describe('ServiceTokenService against the local Keycloak-compatible server', () 
   afterAll(() => keycloak.stop());
   beforeEach(() => keycloak.resetStats());
 
-  const shopApi = (overrides: Partial<ServiceTokenModuleOptions> = {}) =>
+  const shopApi = (overrides: Partial<ServiceTokenOptions> = {}) =>
     new ServiceTokenService({
       realmUrl: keycloak.realmUrl('techstore'),
       clientId: 'shop-api',
@@ -118,7 +114,7 @@ describe('ServiceTokenService against the local Keycloak-compatible server', () 
       privateKeyId: 'signer-key',
     });
     await expect(svc.getToken()).rejects.toMatchObject({
-      code: 'TOKEN_ENDPOINT_REJECTED',
+      code: 'SERVICE_TOKEN_ENDPOINT_REJECTED',
       oauthError: 'invalid_client',
     });
     expect(keycloak.stats.tokenRequests).toBe(1);

@@ -12,13 +12,13 @@ import {
   ServiceTokenHttpModule,
   ServiceTokenModule,
   ServiceTokenService,
-  type ServiceTokenModuleOptions,
+  type ServiceTokenOptions,
 } from './index.js';
 
 const SECRET = 'module-spec-secret';
 
 type Register = (
-  options: ServiceTokenModuleOptions & { name?: string },
+  options: ServiceTokenOptions & { name?: string },
 ) => ReturnType<typeof ServiceTokenModule.forRoot>;
 
 const forRoot: Register = (options) => ServiceTokenModule.forRoot(options);
@@ -60,7 +60,7 @@ describe.each([
     await new Promise((resolve) => resource.close(resolve));
   });
 
-  const options = (clientId = 'shop-api'): ServiceTokenModuleOptions => ({
+  const options = (clientId = 'shop-api'): ServiceTokenOptions => ({
     realmUrl: endpoint.realmUrl,
     clientId,
     clientSecret: SECRET,
@@ -79,7 +79,7 @@ describe.each([
   });
 
   it('rejects invalid options at module creation, listing every problem', async () => {
-    const bad = { realmUrl: 'not a url', clientId: '' } as ServiceTokenModuleOptions;
+    const bad = { realmUrl: 'not a url', clientId: '' } as ServiceTokenOptions;
     const creation = Test.createTestingModule({ imports: [register(bad)] }).compile();
     await expect(creation).rejects.toThrow(ServiceTokenConfigError);
     await expect(creation).rejects.toMatchObject({
@@ -133,7 +133,7 @@ describe.each([
     const creation = Test.createTestingModule({
       imports: [
         register(options()),
-        ServiceTokenHttpModule.register({ baseURL: 'notification-service:3001', timeout: -1 }),
+        ServiceTokenHttpModule.register({ baseURL: 'notification-service:3001', timeoutMs: -1 }),
       ],
     }).compile();
     await expect(creation).rejects.toMatchObject({

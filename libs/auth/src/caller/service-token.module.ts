@@ -11,7 +11,7 @@ import {
   SERVICE_TOKEN_OPTIONS_TYPE,
   ServiceTokenConfigurableModule,
 } from './service-token.module-definition.js';
-import type { ServiceTokenModuleOptions } from './service-token.options.js';
+import type { ServiceTokenOptions } from './service-token.options.js';
 import { ServiceTokenService } from './service-token.service.js';
 
 /**
@@ -37,7 +37,7 @@ function withClient(definition: DynamicModule, name: string | undefined): Dynami
   const providers: Provider[] = [
     {
       provide: serviceToken,
-      useFactory: (options: ServiceTokenModuleOptions) =>
+      useFactory: (options: ServiceTokenOptions) =>
         new ServiceTokenService(
           { logger: new Logger(name ? `ServiceToken:${name}` : 'ServiceToken'), ...options },
           name,

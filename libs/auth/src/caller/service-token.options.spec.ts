@@ -1,11 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import {
-  resolveServiceTokenOptions,
-  ServiceTokenConfigError,
-  type ServiceTokenModuleOptions,
-} from './index.js';
+import { ServiceTokenConfigError, type ServiceTokenOptions } from './index.js';
+import { resolveServiceTokenOptions } from './service-token.options.js';
 
-const base: ServiceTokenModuleOptions = {
+const base: ServiceTokenOptions = {
   realmUrl: 'http://keycloak:8080/realms/techstore',
   clientId: 'shop-api',
   clientSecret: 'options-spec-secret',
@@ -13,7 +10,7 @@ const base: ServiceTokenModuleOptions = {
 
 function problems(options: unknown): string[] {
   try {
-    resolveServiceTokenOptions(options as ServiceTokenModuleOptions);
+    resolveServiceTokenOptions(options as ServiceTokenOptions);
   } catch (error) {
     expect(error).toBeInstanceOf(ServiceTokenConfigError);
     return [...(error as ServiceTokenConfigError).problems];
@@ -22,7 +19,7 @@ function problems(options: unknown): string[] {
 }
 
 describe('resolveServiceTokenOptions', () => {
-  it('derives the token endpoint from the realm URL, /auth aware, and fills the §3.13 defaults', () => {
+  it('derives the token endpoint from the realm URL, /auth aware, and fills the defaults', () => {
     const resolved = resolveServiceTokenOptions({
       ...base,
       realmUrl: 'http://keycloak:8080/auth/realms/techstore/',

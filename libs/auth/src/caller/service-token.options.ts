@@ -1,11 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import {
-  ASYMMETRIC_ALGORITHMS,
-  keycloakEndpoints,
-  type AsymmetricAlgorithm,
-} from '../keycloak/index.js';
-import { systemClock, type ServiceTokenClock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
+import { isHttpUrl } from '../shared/http-url.js';
+import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm } from '../shared/jws-algorithms.js';
+import { clockOption, numberOption, realmUrlOption } from '../shared/option-checks.js';
 import { ServiceTokenConfigError } from './service-token.errors.js';
 
 export type ServiceTokenAuthMethod =
@@ -19,11 +17,13 @@ export type AssertionAlgorithm = AsymmetricAlgorithm;
 export interface ServiceTokenLogger {
   log(message: string): void;
   warn(message: string): void;
-  debug?(message: string): void;
 }
 
-/** Options of one client (`ServiceTokenModule.forRoot`, or `new ServiceTokenService(options)`). */
-export interface ServiceTokenModuleOptions {
+/**
+ * Options of one client (`ServiceTokenModule.forRoot`, or `new ServiceTokenService(options)`).
+ * Durations are milliseconds and end in `Ms` (ADR 0017).
+ */
+export interface ServiceTokenOptions {
   /** The realm URL as this service reaches it, e.g. `http://keycloak:8080/realms/techstore` (with `/auth` before `/realms` on legacy paths). */
   realmUrl?: string;
   /** The token endpoint itself, for servers that are not laid out like Keycloak. Exactly one of `realmUrl` / `tokenEndpoint`. */
@@ -78,7 +78,7 @@ export interface ServiceTokenModuleOptions {
   maxCacheKeys?: number;
 
   /** Test seams. */
-  clock?: ServiceTokenClock;
+  clock?: Clock;
   random?: () => number;
   logger?: ServiceTokenLogger;
 }
@@ -118,7 +118,7 @@ export interface ResolvedServiceTokenOptions {
   negativeCacheMs: number;
   forcedRefreshIntervalMs: number;
   maxCacheKeys: number;
-  clock: ServiceTokenClock;
+  clock: Clock;
   random: () => number;
   logger?: ServiceTokenLogger;
 }
@@ -155,10 +155,10 @@ export function normalizeScope(scope: string | readonly string[] | undefined): s
  * problem; messages name options, never their secret values.
  */
 export function resolveServiceTokenOptions(
-  options: ServiceTokenModuleOptions,
+  options: ServiceTokenOptions,
 ): ResolvedServiceTokenOptions {
   const problems: string[] = [];
-  const o = (options ?? {}) as Partial<ServiceTokenModuleOptions>;
+  const o = (options ?? {}) as Partial<ServiceTokenOptions>;
 
   const tokenEndpoint = endpointFrom(o, problems);
   if (typeof o.clientId !== 'string' || o.clientId.trim() === '') {
@@ -176,14 +176,11 @@ export function resolveServiceTokenOptions(
 
   const numbers = {} as Record<NumericOption, number>;
   for (const key of Object.keys(SERVICE_TOKEN_DEFAULTS) as NumericOption[]) {
-    const value = o[key] ?? SERVICE_TOKEN_DEFAULTS[key];
     const integer = INTEGER_OPTIONS.includes(key);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      problems.push(`${key}: must be a finite number ≥ 0`);
-    } else if (integer && (!Number.isInteger(value) || value < 1)) {
-      problems.push(`${key}: must be an integer ≥ 1`);
-    }
-    numbers[key] = value;
+    numbers[key] = numberOption(problems, key, o[key], SERVICE_TOKEN_DEFAULTS[key], {
+      min: integer ? 1 : 0,
+      integer,
+    });
   }
   if (numbers.minValidityMs >= numbers.refreshAheadMs) {
     problems.push('minValidityMs: must be less than refreshAheadMs');
@@ -204,6 +201,7 @@ export function resolveServiceTokenOptions(
   if (o.random !== undefined && typeof o.random !== 'function') {
     problems.push('random: must be a function');
   }
+  const clock = clockOption(problems, o.clock);
 
   if (problems.length > 0) throw new ServiceTokenConfigError(problems);
   return {
@@ -213,34 +211,18 @@ export function resolveServiceTokenOptions(
     authMethod,
     scope: normalizeScope(o.scope),
     ...numbers,
-    clock: o.clock ?? systemClock,
+    clock,
     random: o.random ?? Math.random,
     logger: o.logger,
   };
 }
 
-function endpointFrom(
-  o: Partial<ServiceTokenModuleOptions>,
-  problems: string[],
-): string | undefined {
+function endpointFrom(o: Partial<ServiceTokenOptions>, problems: string[]): string | undefined {
   if ((o.realmUrl === undefined) === (o.tokenEndpoint === undefined)) {
     problems.push('realmUrl / tokenEndpoint: exactly one must be set');
     return undefined;
   }
-  if (o.realmUrl !== undefined) {
-    if (!isHttpUrl(o.realmUrl)) {
-      problems.push('realmUrl: must be an absolute http(s) URL ending in /realms/<realm>');
-      return undefined;
-    }
-    try {
-      return keycloakEndpoints(o.realmUrl).token;
-    } catch {
-      problems.push(
-        'realmUrl: must end in /realms/<realm>, e.g. http://keycloak:8080/realms/techstore',
-      );
-      return undefined;
-    }
-  }
+  if (o.realmUrl !== undefined) return realmUrlOption(problems, 'realmUrl', o.realmUrl)?.token;
   if (!isHttpUrl(o.tokenEndpoint)) {
     problems.push('tokenEndpoint: must be an absolute http(s) URL');
     return undefined;
@@ -249,7 +231,7 @@ function endpointFrom(
 }
 
 function credentialFrom(
-  o: Partial<ServiceTokenModuleOptions>,
+  o: Partial<ServiceTokenOptions>,
   tokenEndpoint: string | undefined,
   problems: string[],
 ): ServiceTokenCredential | undefined {
@@ -306,7 +288,7 @@ function credentialFrom(
 }
 
 function authMethodFrom(
-  o: Partial<ServiceTokenModuleOptions>,
+  o: Partial<ServiceTokenOptions>,
   credential: ServiceTokenCredential | undefined,
   problems: string[],
 ): ServiceTokenAuthMethod {
@@ -327,16 +309,6 @@ function authMethodFrom(
     );
   }
   return method;
-}
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 function isPrivateKey(key: unknown): boolean {

@@ -1,13 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
-  FakeClock,
+  TestClock,
   waitUntil,
   startFakeTokenEndpoint,
   tokenReply,
   type FakeTokenEndpoint,
 } from '@app/auth/testing';
-import { ServiceTokenService, tokenFingerprint, type ServiceTokenModuleOptions } from './index.js';
+import { ServiceTokenService, tokenFingerprint, type ServiceTokenOptions } from './index.js';
 
 const SECRET = 'redaction-spec-secret-8f3a';
 const WRONG_SECRET = 'redaction-spec-wrong-secret-91c2';
@@ -26,11 +26,11 @@ describe('redaction: nothing secret reaches logs, events or errors', () => {
   });
   afterAll(() => endpoint.close());
 
-  function service(overrides: Partial<ServiceTokenModuleOptions>) {
+  function service(overrides: Partial<ServiceTokenOptions>) {
     const svc = new ServiceTokenService({
       realmUrl: endpoint.realmUrl,
       clientId: 'shop-api',
-      clock: new FakeClock(),
+      clock: new TestClock(),
       random: () => 0,
       logger,
       ...overrides,
@@ -76,12 +76,12 @@ describe('redaction: nothing secret reaches logs, events or errors', () => {
       status: 503,
       rawBody: `<p>${SECRET}</p>`,
     });
-    const clock = new FakeClock();
+    const clock = new TestClock();
     const stale = service({ clientSecret: SECRET, clock, maxAttempts: 1 });
     await capture(stale.getToken());
     await clock.advance(17_000); // past refresh-ahead (15 s ± 10 % jitter)
     await capture(stale.getToken());
-    await waitUntil(() => captured.some((line) => line.includes('token.refresh_failed')));
+    await waitUntil(() => captured.some((line) => line.includes('token_refresh_failed')));
     const dead = service({
       clientSecret: SECRET,
       tokenEndpoint: 'http://127.0.0.1:1/token',

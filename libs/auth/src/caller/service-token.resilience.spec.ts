@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  FakeClock,
+  TestClock,
   waitUntil,
   keycloakTokenErrors,
   startFakeTokenEndpoint,
@@ -12,29 +12,28 @@ import {
 import {
   ServiceTokenService,
   TokenEndpointError,
-  TokenEndpointUnreachableError,
-  TokenUnavailableError,
   type ServiceTokenEvent,
-  type ServiceTokenModuleOptions,
+  type ServiceTokenOptions,
 } from './index.js';
+import { TokenEndpointUnreachableError, TokenUnavailableError } from './service-token.errors.js';
 
 const SECRET = 'resilience-spec-secret';
 
 describe('ServiceTokenService when Keycloak struggles', () => {
   let endpoint: FakeTokenEndpoint;
-  let clock: FakeClock;
+  let clock: TestClock;
   let events: ServiceTokenEvent[];
   let start: number;
 
   beforeEach(async () => {
     endpoint = await startFakeTokenEndpoint({ clients: { 'shop-api': SECRET } });
-    clock = new FakeClock();
+    clock = new TestClock();
     events = [];
     start = 0;
   });
   afterEach(() => endpoint.close());
 
-  function service(overrides: Partial<ServiceTokenModuleOptions> = {}) {
+  function service(overrides: Partial<ServiceTokenOptions> = {}) {
     const svc = new ServiceTokenService({
       realmUrl: endpoint.realmUrl,
       clientId: 'shop-api',
@@ -67,9 +66,9 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       await clock.advance(15_100);
 
       expect(await svc.getToken()).toBe(first); // stale: served at once, refresh starts
-      await eventCount('token.refresh_failed', 1);
+      await eventCount('token_refresh_failed', 1);
       expect(requests()).toBe(4); // 1 + 3 background attempts
-      expect(ofType('token.refresh_failed')[0]).toMatchObject({
+      expect(ofType('token_refresh_failed')[0]).toMatchObject({
         servingStale: true,
         errorCode: 'http_503',
         nextAttemptInMs: 1_000,
@@ -80,11 +79,11 @@ describe('ServiceTokenService when Keycloak struggles', () => {
 
       await clock.advance(1_000);
       expect(await svc.getToken()).toBe(first); // next background attempt succeeds
-      await eventCount('token.acquired', 2);
+      await eventCount('token_acquired', 2);
       const second = await svc.getToken();
       expect(second).not.toBe(first);
       expect(requests()).toBe(5);
-      expect(ofType('circuit.closed')).toHaveLength(1);
+      expect(ofType('circuit_closed')).toHaveLength(1);
     });
 
     it('past the hard floor: never serves the old token, fails with the endpoint error, then fails fast', async () => {
@@ -101,7 +100,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
 
       const fast = await svc.getToken().catch((e: unknown) => e);
       expect(fast).toBeInstanceOf(TokenUnavailableError);
-      expect(fast).toMatchObject({ code: 'TOKEN_UNAVAILABLE', retryAfterMs: 1_000 });
+      expect(fast).toMatchObject({ code: 'SERVICE_TOKEN_UNAVAILABLE', retryAfterMs: 1_000 });
       expect((fast as Error).message).not.toContain(first);
       expect(requests()).toBe(4);
     });
@@ -113,14 +112,14 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       const failure = await svc.getToken().catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
       expect(failure).toMatchObject({ reason: 'network', errorType: 'ECONNREFUSED' });
-      expect(ofType('token.request').map((e) => e.attempt)).toEqual([1, 2, 3]);
+      expect(ofType('token_request').map((e) => e.attempt)).toEqual([1, 2, 3]);
     });
 
     it('a dropped connection is retried', async () => {
       endpoint.enqueue({ kind: 'drop' });
       const svc = service();
       expect(await svc.getToken()).toBe(endpoint.issued[0]);
-      expect(ofType('token.request').map((e) => e.outcome)).toEqual(['error', 'success']);
+      expect(ofType('token_request').map((e) => e.outcome)).toEqual(['error', 'success']);
     });
   });
 
@@ -137,7 +136,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
       expect(failure).toMatchObject({ reason: 'timeout' });
       expect(requests()).toBe(2); // no third attempt: the 10 s deadline is spent
-      expect(ofType('token.request').map((e) => e.outcome)).toEqual(['timeout', 'timeout']);
+      expect(ofType('token_request').map((e) => e.outcome)).toEqual(['timeout', 'timeout']);
     });
 
     it('a waiter giving up (deadline or abort) does not cancel the shared fetch for the others', async () => {
@@ -150,9 +149,12 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       await endpoint.waitForRequests(1);
 
       controller.abort();
-      expect(await aborted).toMatchObject({ code: 'TOKEN_WAIT_ABORTED' });
+      expect(await aborted).toMatchObject({ code: 'SERVICE_TOKEN_WAIT_ABORTED' });
       await clock.advance(1_000);
-      expect(await impatient).toMatchObject({ code: 'TOKEN_WAIT_TIMEOUT', timeoutMs: 1_000 });
+      expect(await impatient).toMatchObject({
+        code: 'SERVICE_TOKEN_WAIT_TIMEOUT',
+        timeoutMs: 1_000,
+      });
 
       await clock.advance(4_000); // attempt 1 times out; attempt 2 gets a token
       expect(await patient).toBe(endpoint.issued[0]);
@@ -162,7 +164,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
     it('an already aborted signal fails at once without a request', async () => {
       const svc = service();
       await expect(svc.getToken({ signal: AbortSignal.abort() })).rejects.toMatchObject({
-        code: 'TOKEN_WAIT_ABORTED',
+        code: 'SERVICE_TOKEN_WAIT_ABORTED',
       });
       expect(requests()).toBe(0);
     });
@@ -173,13 +175,13 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       endpoint.enqueue(keycloakTokenErrors.tooManyRequests(2));
       const svc = service();
       const pending = svc.getToken();
-      await eventCount('token.request', 1);
+      await eventCount('token_request', 1);
       await clock.advance(1_999);
       expect(requests()).toBe(1);
       await clock.advance(1);
       expect(await pending).toBe(endpoint.issued[0]);
       expect(requests()).toBe(2);
-      expect(ofType('token.request')[0]).toMatchObject({ status: 429, errorType: 'http_429' });
+      expect(ofType('token_request')[0]).toMatchObject({ status: 429, errorType: 'http_429' });
     });
 
     it('fails at once when Retry-After exceeds the deadline, and opens the circuit for it', async () => {
@@ -188,7 +190,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       await expect(svc.getToken()).rejects.toMatchObject({ status: 429, retryAfterMs: 20_000 });
       expect(requests()).toBe(1);
       await expect(svc.getToken()).rejects.toMatchObject({
-        code: 'TOKEN_UNAVAILABLE',
+        code: 'SERVICE_TOKEN_UNAVAILABLE',
         retryAfterMs: 20_000,
       });
       await clock.advance(20_000);
@@ -210,18 +212,18 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       await clock.advance(1_000);
       await expect(svc.getToken()).rejects.toBeInstanceOf(TokenEndpointError);
       expect(requests()).toBe(6);
-      expect(ofType('circuit.opened').map((e) => e.openForMs)).toEqual([1_000, 2_000]);
+      expect(ofType('circuit_opened').map((e) => e.openForMs)).toEqual([1_000, 2_000]);
 
       await clock.advance(2_000);
       endpoint.setDefaultReply(tokenReply({ expiresIn: 5 }));
       await expect(svc.getToken()).resolves.toEqual(expect.any(String));
       expect(svc.status().circuit).toBe('closed');
-      expect(ofType('circuit.closed')).toHaveLength(1);
+      expect(ofType('circuit_closed')).toHaveLength(1);
 
       endpoint.setDefaultReply(keycloakTokenErrors.unavailable());
       await clock.advance(5_000);
       await expect(svc.getToken()).rejects.toBeInstanceOf(TokenEndpointError);
-      expect(ofType('circuit.opened').at(-1)?.openForMs).toBe(1_000);
+      expect(ofType('circuit_opened').at(-1)?.openForMs).toBe(1_000);
     });
   });
 
@@ -232,7 +234,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       const error = (results[0] as PromiseRejectedResult).reason as TokenEndpointError;
       expect(error).toBeInstanceOf(TokenEndpointError);
       expect(error).toMatchObject({
-        code: 'TOKEN_ENDPOINT_REJECTED',
+        code: 'SERVICE_TOKEN_ENDPOINT_REJECTED',
         status: 401,
         oauthError: 'unauthorized_client',
         description: 'Invalid client or Invalid client credentials',
@@ -243,7 +245,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
       expect(error.message).not.toContain('not-the-secret');
       for (let i = 0; i < 20; i++) {
         await expect(svc.getToken()).rejects.toMatchObject({
-          code: 'TOKEN_UNAVAILABLE',
+          code: 'SERVICE_TOKEN_UNAVAILABLE',
           cause: error,
         });
       }
@@ -282,7 +284,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
         svc.invalidate(first);
         await expect(svc.getToken()).rejects.toMatchObject({ oauthError: 'unauthorized_client' });
         expect(requests()).toBe(2); // re-read gave the same secret: no retry
-        expect(ofType('secret.reloaded').map((e) => e.changed)).toEqual([false]);
+        expect(ofType('secret_reloaded').map((e) => e.changed)).toEqual([false]);
 
         writeFileSync(file, 'secret-v2\n'); // the mounted secret catches up
         await clock.advance(5_000);
@@ -292,7 +294,7 @@ describe('ServiceTokenService when Keycloak struggles', () => {
           'secret-v1',
           'secret-v2',
         ]);
-        expect(ofType('secret.reloaded').map((e) => e.changed)).toEqual([false, true]);
+        expect(ofType('secret_reloaded').map((e) => e.changed)).toEqual([false, true]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -312,21 +314,23 @@ describe('ServiceTokenService when Keycloak struggles', () => {
     it('a missing secret file fails with its path and no request', async () => {
       const svc = service({ clientSecret: undefined, clientSecretFile: '/nonexistent/secret' });
       await expect(svc.getToken()).rejects.toMatchObject({
-        code: 'CLIENT_CREDENTIALS_UNAVAILABLE',
+        code: 'SERVICE_TOKEN_CREDENTIALS_UNAVAILABLE',
         message: expect.stringContaining('/nonexistent/secret (ENOENT)'),
       });
       expect(requests()).toBe(0);
     });
   });
 
-  it('a 200 that is not a Bearer token response is TOKEN_RESPONSE_INVALID', async () => {
+  it('a 200 that is not a Bearer token response is SERVICE_TOKEN_RESPONSE_INVALID', async () => {
     endpoint.enqueue(tokenReply({ tokenType: 'DPoP' }));
-    await expect(service().getToken()).rejects.toMatchObject({ code: 'TOKEN_RESPONSE_INVALID' });
-    expect(ofType('token.request')).toEqual([
+    await expect(service().getToken()).rejects.toMatchObject({
+      code: 'SERVICE_TOKEN_RESPONSE_INVALID',
+    });
+    expect(ofType('token_request')).toEqual([
       expect.objectContaining({
         outcome: 'error',
         status: 200,
-        errorType: 'TOKEN_RESPONSE_INVALID',
+        errorType: 'SERVICE_TOKEN_RESPONSE_INVALID',
       }),
     ]);
   });

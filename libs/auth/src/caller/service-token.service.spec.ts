@@ -1,22 +1,18 @@
 import {
-  FakeClock,
+  TestClock,
   waitUntil,
   keycloakTokenErrors,
   startFakeTokenEndpoint,
   tokenReply,
   type FakeTokenEndpoint,
 } from '@app/auth/testing';
-import {
-  ServiceTokenService,
-  type ServiceTokenEvent,
-  type ServiceTokenModuleOptions,
-} from './index.js';
+import { ServiceTokenService, type ServiceTokenEvent, type ServiceTokenOptions } from './index.js';
 
 const SECRET = 'caller-spec-secret';
 
 describe('ServiceTokenService against a real local token endpoint', () => {
   let endpoint: FakeTokenEndpoint;
-  let clock: FakeClock;
+  let clock: TestClock;
   let events: ServiceTokenEvent[];
 
   beforeAll(async () => {
@@ -25,11 +21,11 @@ describe('ServiceTokenService against a real local token endpoint', () => {
   afterAll(() => endpoint.close());
 
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new TestClock();
     events = [];
   });
 
-  function service(overrides: Partial<ServiceTokenModuleOptions> = {}) {
+  function service(overrides: Partial<ServiceTokenOptions> = {}) {
     const svc = new ServiceTokenService({
       realmUrl: endpoint.realmUrl,
       clientId: 'shop-api',
@@ -56,7 +52,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     expect(requestsSince(start)).toBe(1);
     expect(new Set(tokens).size).toBe(1);
     expect(tokens[0]).toBe(endpoint.issued.at(-1));
-    const lookups = ofType('cache.lookup').map((e) => e.result);
+    const lookups = ofType('cache_lookup').map((e) => e.result);
     expect(lookups.filter((r) => r === 'miss')).toHaveLength(1);
     expect(lookups.filter((r) => r === 'coalesced')).toHaveLength(999);
   });
@@ -96,7 +92,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     await clock.advance(200); // 15.1 s: stale, served at once, one background refresh
     expect(await svc.getToken()).toBe(first);
     expect(await svc.getToken()).toBe(first);
-    await eventCount('token.acquired', 2);
+    await eventCount('token_acquired', 2);
     const second = await svc.getToken();
     expect(second).not.toBe(first);
     expect(requestsSince(start)).toBe(2);
@@ -134,7 +130,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     endpoint.enqueue(tokenReply({ expiresIn: null, jwtLifetimeSeconds: 20 }));
     const svc = service();
     await svc.getToken();
-    expect(ofType('token.acquired')[0]).toMatchObject({
+    expect(ofType('token_acquired')[0]).toMatchObject({
       lifetimeSeconds: 20,
       lifetimeSource: 'jwt',
     });
@@ -147,7 +143,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     const warnings: string[] = [];
     const svc = service({ logger: { log: () => {}, warn: (m) => warnings.push(m) } });
     await svc.getToken();
-    expect(ofType('token.acquired')[0]).toMatchObject({
+    expect(ofType('token_acquired')[0]).toMatchObject({
       lifetimeSeconds: 60,
       lifetimeSource: 'default',
     });
@@ -158,7 +154,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     endpoint.enqueue(tokenReply({ expiresIn: 300, jwtLifetimeSeconds: 60 }));
     const svc = service();
     await svc.getToken();
-    expect(ofType('token.acquired')[0]).toMatchObject({
+    expect(ofType('token_acquired')[0]).toMatchObject({
       lifetimeSeconds: 60,
       lifetimeSource: 'jwt',
     });
@@ -172,7 +168,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     expect(requestsSince(start)).toBe(1);
     await svc.getToken();
     expect(requestsSince(start)).toBe(2);
-    expect(ofType('token.acquired')[0].cached).toBe(false);
+    expect(ofType('token_acquired')[0].cached).toBe(false);
   });
 
   it('keeps separate cache keys per scope set, normalised', async () => {
@@ -196,7 +192,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     const second = await svc.getToken();
     expect(second).not.toBe(first);
     expect(requestsSince(start)).toBe(2);
-    expect(ofType('token.request').at(-1)).toMatchObject({ trigger: 'forced', outcome: 'success' });
+    expect(ofType('token_request').at(-1)).toMatchObject({ trigger: 'forced', outcome: 'success' });
   });
 
   it('a failed fetch goes to all its waiters and is not cached', async () => {
@@ -210,7 +206,7 @@ describe('ServiceTokenService against a real local token endpoint', () => {
     expect(requestsSince(start)).toBe(2);
   });
 
-  it('counts token requests and cache lookups under the §3.8 names', async () => {
+  it('counts token requests and cache lookups under the OpenTelemetry names', async () => {
     const svc = service();
     await svc.getToken();
     await svc.getToken();

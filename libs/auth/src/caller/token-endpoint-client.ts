@@ -42,7 +42,7 @@ export class TokenEndpointClient {
 
     const controller = new AbortController();
     const timer = clock.setTimeout(() => controller.abort(), timeoutMs);
-    const sentAt = clock.now();
+    const sentAt = clock.monotonic();
     let status: number;
     let responseHeaders: Headers;
     let text: string;

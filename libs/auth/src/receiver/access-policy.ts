@@ -1,5 +1,5 @@
 import type { AuthenticatedPrincipal } from './authenticated-principal.js';
-import { InsufficientScopeError } from './service-auth.errors.js';
+import { InsufficientScopeError } from './keycloak-auth.errors.js';
 
 /** Prefix that names a realm role in `roles`; any other name is a client role of the audience. */
 export const REALM_ROLE_PREFIX = 'realm:';

@@ -7,8 +7,8 @@ import {
   CredentialsMissingError,
   InvalidRequestError,
   InvalidTokenError,
-  type ServiceAuthError,
-} from './service-auth.errors.js';
+  type KeycloakAuthError,
+} from './keycloak-auth.errors.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJ0eXAiOiJCZWFyZXIifQ.c2lnbmF0dXJl';
 
@@ -21,11 +21,11 @@ const request = (
   url: '/notify',
   ...extra,
 });
-const failure = (req: CredentialRequest, max = 8192): ServiceAuthError => {
+const failure = (req: CredentialRequest, max = 8192): KeycloakAuthError => {
   try {
     extractBearerToken(req, max);
   } catch (error) {
-    return error as ServiceAuthError;
+    return error as KeycloakAuthError;
   }
   throw new Error('expected a failure');
 };

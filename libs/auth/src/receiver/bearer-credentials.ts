@@ -2,7 +2,7 @@ import {
   CredentialsMissingError,
   InvalidRequestError,
   InvalidTokenError,
-} from './service-auth.errors.js';
+} from './keycloak-auth.errors.js';
 
 /** The parts of an Express or Fastify request the extractor reads. */
 export interface CredentialRequest {

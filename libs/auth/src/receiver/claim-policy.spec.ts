@@ -1,5 +1,5 @@
 import { ClaimPolicy } from './claim-policy.js';
-import type { InvalidTokenReason } from './service-auth.errors.js';
+import type { InvalidTokenReason } from './keycloak-auth.errors.js';
 
 const ISSUER = 'http://localhost:8080/realms/techstore';
 const AUDIENCE = 'notification-service';
@@ -10,8 +10,8 @@ const policy = new ClaimPolicy({
   issuer: ISSUER,
   audience: AUDIENCE,
   algorithms: ['RS256', 'PS256'],
-  clockToleranceSeconds: 30,
-  maxTokenAgeSeconds: 3600,
+  clockToleranceMs: 30_000,
+  maxTokenAgeMs: 3_600_000,
 });
 
 const service = (): Record<string, unknown> => ({
@@ -187,8 +187,8 @@ describe('ClaimPolicy.evaluate', () => {
       issuer: ISSUER,
       audience: 'constructor',
       algorithms: ['RS256'],
-      clockToleranceSeconds: 0,
-      maxTokenAgeSeconds: 3600,
+      clockToleranceMs: 0,
+      maxTokenAgeMs: 3_600_000,
     }).evaluate({ ...service(), aud: 'constructor', resource_access: {} }, NOW).principal;
     expect(inherited.roles).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import type { AuthenticatedPrincipal } from './authenticated-principal.js';
-import type { AsymmetricAlgorithm, ResolvedServiceAuthOptions } from './service-auth.options.js';
-import { InvalidTokenError, type InvalidTokenReason } from './service-auth.errors.js';
+import type { AsymmetricAlgorithm } from '../shared/jws-algorithms.js';
+import type { ResolvedKeycloakAuthOptions } from './keycloak-auth.options.js';
+import { InvalidTokenError, type InvalidTokenReason } from './keycloak-auth.errors.js';
 
 /** Header `typ` values accepted: Keycloak's default `JWT` and the RFC 9068 access-token types. */
 export const ACCEPTED_HEADER_TYPES: readonly string[] = ['jwt', 'at+jwt', 'application/at+jwt'];
@@ -45,12 +46,12 @@ export class ClaimPolicy {
 
   constructor(
     private readonly options: Pick<
-      ResolvedServiceAuthOptions,
-      'issuer' | 'audience' | 'algorithms' | 'clockToleranceSeconds' | 'maxTokenAgeSeconds'
+      ResolvedKeycloakAuthOptions,
+      'issuer' | 'audience' | 'algorithms' | 'clockToleranceMs' | 'maxTokenAgeMs'
     >,
   ) {
-    this.toleranceMs = options.clockToleranceSeconds * 1000;
-    this.maxAgeMs = options.maxTokenAgeSeconds * 1000;
+    this.toleranceMs = options.clockToleranceMs;
+    this.maxAgeMs = options.maxTokenAgeMs;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { decodeCompactJws } from './compact-jws.js';
-import { InvalidTokenError } from './service-auth.errors.js';
+import { InvalidTokenError } from './keycloak-auth.errors.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 const header = b64('{"alg":"RS256","typ" : "JWT","kid" : "k1"}');

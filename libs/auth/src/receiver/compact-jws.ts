@@ -1,4 +1,4 @@
-import { InvalidTokenError } from './service-auth.errors.js';
+import { InvalidTokenError } from './keycloak-auth.errors.js';
 
 /** A compact JWS split into its decoded JSON header and payload (not yet verified). */
 export interface DecodedJws {

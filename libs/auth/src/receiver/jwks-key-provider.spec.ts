@@ -1,30 +1,30 @@
-import { createTestSigningKey, ManualClock } from '../testing/receiver/index.js';
+import { createTestSigningKey, TestClock } from '@app/auth/testing';
 import { JwksKeyProvider, type JwksFetcher } from './jwks-key-provider.js';
-import { ServiceAuthEvents, type ServiceAuthEvent } from './service-auth.events.js';
-import type { AsymmetricAlgorithm } from './service-auth.options.js';
+import { KeycloakAuthEvents, type KeycloakAuthEvent } from './keycloak-auth.events.js';
+import type { AsymmetricAlgorithm } from '../shared/jws-algorithms.js';
 
 const rsa = createTestSigningKey({ kid: 'rsa' });
 const rsaSmall = createTestSigningKey({ kid: 'small', modulusLength: 1024 });
 const ec = createTestSigningKey({ kid: 'ec', alg: 'ES256' });
 
 describe('JwksKeyProvider', () => {
-  let clock: ManualClock;
+  let clock: TestClock;
   let fetches: number;
   let published: unknown;
-  let events: ServiceAuthEvent[];
+  let events: KeycloakAuthEvent[];
 
   const provider = (algorithms: AsymmetricAlgorithm[] = ['RS256'], fetcher?: JwksFetcher) => {
-    const bus = new ServiceAuthEvents();
+    const bus = new KeycloakAuthEvents();
     bus.subscribe((event) => events.push(event));
     return new JwksKeyProvider(
       {
         jwksUri: 'http://127.0.0.1:9/unused',
         jwksTimeoutMs: 1000,
-        jwksCacheMaxAgeMs: 600_000,
+        jwksMaxAgeMs: 600_000,
         jwksCooldownMs: 30_000,
         jwksMaxStaleMs: 3_600_000,
         algorithms,
-        clock: clock.now,
+        clock,
       },
       bus,
       fetcher ??
@@ -44,7 +44,7 @@ describe('JwksKeyProvider', () => {
   };
 
   beforeEach(() => {
-    clock = new ManualClock();
+    clock = new TestClock();
     fetches = 0;
     events = [];
     published = [rsa.jwk];
@@ -110,7 +110,7 @@ describe('JwksKeyProvider', () => {
     await keys.getKey('rsa', 'RS256');
     expect(await reasonOf(() => keys.getKey('new', 'RS256'))).toBe('kid_unknown');
     expect(fetches).toBe(1);
-    clock.advance(30_000);
+    await clock.advance(30_000);
     expect(await reasonOf(() => keys.getKey('new', 'RS256'))).toBe('kid_unknown');
     expect(await reasonOf(() => keys.getKey('newer', 'RS256'))).toBe('kid_unknown');
     expect(fetches).toBe(2);
@@ -121,7 +121,7 @@ describe('JwksKeyProvider', () => {
     let changes = 0;
     keys.onKeySetChange(() => changes++);
     await keys.getKey('rsa', 'RS256');
-    clock.advance(601_000);
+    await clock.advance(601_000);
     keys.refreshIfDue();
     keys.refreshIfDue();
     await new Promise((resolve) => setImmediate(resolve));
@@ -147,11 +147,11 @@ describe('JwksKeyProvider', () => {
     published = undefined;
     const keys = provider();
     await expect(keys.getKey('rsa', 'RS256')).rejects.toMatchObject({ retryAfterSeconds: 30 });
-    clock.advance(29_500);
+    await clock.advance(29_500);
     await expect(keys.getKey('rsa', 'RS256')).rejects.toMatchObject({ retryAfterSeconds: 1 });
     expect(fetches).toBe(1);
     published = [rsa.jwk];
-    clock.advance(500);
+    await clock.advance(500);
     await expect(keys.getKey('rsa', 'RS256')).resolves.toBeDefined();
     expect(fetches).toBe(2);
   });

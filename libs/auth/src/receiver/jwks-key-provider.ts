@@ -1,8 +1,9 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { JwksClient } from 'jwks-rsa';
-import type { ServiceAuthEvents } from './service-auth.events.js';
-import type { AsymmetricAlgorithm, ResolvedServiceAuthOptions } from './service-auth.options.js';
-import { InvalidTokenError, KeySetUnavailableError } from './service-auth.errors.js';
+import type { AsymmetricAlgorithm } from '../shared/jws-algorithms.js';
+import { InvalidTokenError, KeySetUnavailableError } from './keycloak-auth.errors.js';
+import type { KeycloakAuthEvents } from './keycloak-auth.events.js';
+import type { ResolvedKeycloakAuthOptions } from './keycloak-auth.options.js';
 
 /** One verification key from the JWKS, parsed once into a KeyObject. */
 interface HeldKey {
@@ -28,10 +29,10 @@ export interface KeySetStatus {
 export type JwksFetcher = () => Promise<unknown>;
 
 type ProviderOptions = Pick<
-  ResolvedServiceAuthOptions,
+  ResolvedKeycloakAuthOptions,
   | 'jwksUri'
   | 'jwksTimeoutMs'
-  | 'jwksCacheMaxAgeMs'
+  | 'jwksMaxAgeMs'
   | 'jwksCooldownMs'
   | 'jwksMaxStaleMs'
   | 'algorithms'
@@ -50,7 +51,7 @@ const CURVES: Record<string, string> = {
  *
  * - The whole key set is fetched through jwks-rsa (HTTP with a timeout), one request at a time.
  * - Only `use: "sig"` keys of a type the allowed algorithms need, RSA of at least 2048 bits.
- * - After `jwksCacheMaxAgeMs` the set is refreshed in the background while the held keys keep
+ * - After `jwksMaxAgeMs` the set is refreshed in the background while the held keys keep
  *   serving; a fetch triggered by an unknown `kid` or following a failure happens at most once per
  *   `jwksCooldownMs`, however many requests ask.
  * - When the endpoint fails, held keys stay in use up to `jwksMaxStaleMs` past their max age; only
@@ -65,7 +66,7 @@ export class JwksKeyProvider {
 
   constructor(
     private readonly options: ProviderOptions,
-    private readonly events?: ServiceAuthEvents,
+    private readonly events?: KeycloakAuthEvents,
     fetchKeys?: JwksFetcher,
   ) {
     const client = new JwksClient({
@@ -88,7 +89,7 @@ export class JwksKeyProvider {
    * a Promise when a fetch must be awaited.
    */
   getKey(kid: string, alg: AsymmetricAlgorithm): KeyObject | Promise<KeyObject> {
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     const set = this.keySet;
     if (set && this.isUsable(set, now)) {
       this.refreshIfDue(now);
@@ -100,20 +101,20 @@ export class JwksKeyProvider {
   }
 
   /**
-   * Starts a background refresh when the held set is older than `jwksCacheMaxAgeMs` (and no fetch
+   * Starts a background refresh when the held set is older than `jwksMaxAgeMs` (and no fetch
    * is in flight or cooling down). Cheap; the guard calls it on cache hits too, so a key removed
    * from the JWKS stops being trusted even while every request is served from the token cache.
    */
-  refreshIfDue(now = this.options.clock()): void {
+  refreshIfDue(now = this.options.clock.now()): void {
     const set = this.keySet;
-    if (set && now - set.fetchedAt > this.options.jwksCacheMaxAgeMs && this.mayFetch(now)) {
+    if (set && now - set.fetchedAt > this.options.jwksMaxAgeMs && this.mayFetch(now)) {
       this.refresh().catch(() => undefined);
     }
   }
 
   /** Whether a usable key set is held now, or can be fetched now (for readiness checks). */
   async ensureUsable(): Promise<KeySetStatus> {
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     if (
       !(this.keySet && this.isUsable(this.keySet, now)) &&
       (this.inFlight || this.mayFetch(now))
@@ -124,7 +125,7 @@ export class JwksKeyProvider {
   }
 
   status(): KeySetStatus {
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     const set = this.keySet;
     if (!set) return { usable: false, keys: 0 };
     return {
@@ -135,16 +136,16 @@ export class JwksKeyProvider {
   }
 
   private async getKeyAfterFetch(kid: string, alg: AsymmetricAlgorithm): Promise<KeyObject> {
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     let failure: unknown;
     if (this.inFlight || this.mayFetch(now)) {
       await this.refresh().catch((error: unknown) => (failure = error));
     }
     const set = this.keySet;
-    if (!set || !this.isUsable(set, this.options.clock())) {
+    if (!set || !this.isUsable(set, this.options.clock.now())) {
       const retryAt = this.lastAttemptAt + this.options.jwksCooldownMs;
       throw new KeySetUnavailableError(
-        Math.max(1, Math.ceil((retryAt - this.options.clock()) / 1000)),
+        Math.max(1, Math.ceil((retryAt - this.options.clock.now()) / 1000)),
         {
           cause: failure,
         },
@@ -166,7 +167,7 @@ export class JwksKeyProvider {
   }
 
   private isUsable(set: KeySet, now: number): boolean {
-    return now - set.fetchedAt <= this.options.jwksCacheMaxAgeMs + this.options.jwksMaxStaleMs;
+    return now - set.fetchedAt <= this.options.jwksMaxAgeMs + this.options.jwksMaxStaleMs;
   }
 
   private mayFetch(now: number): boolean {
@@ -180,7 +181,7 @@ export class JwksKeyProvider {
   }
 
   private async fetchAndReplace(): Promise<void> {
-    this.lastAttemptAt = this.options.clock();
+    this.lastAttemptAt = this.options.clock.now();
     let keys: Map<string, HeldKey>;
     try {
       keys = this.parse(await this.fetchKeys());
@@ -200,7 +201,7 @@ export class JwksKeyProvider {
       )
       .join(',');
     const changed = fingerprint !== this.keySet?.fingerprint;
-    this.keySet = { keys, fingerprint, fetchedAt: this.options.clock() };
+    this.keySet = { keys, fingerprint, fetchedAt: this.options.clock.now() };
     this.events?.emit({ type: 'jwks_fetch', outcome: 'success', keys: keys.size, changed });
     if (changed) this.changeListeners.forEach((listener) => listener());
   }

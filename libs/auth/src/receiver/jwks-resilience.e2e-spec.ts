@@ -3,20 +3,20 @@ import type { INestApplication } from '@nestjs/common';
 import {
   JwksTestServer,
   KeycloakTokenSigner,
-  ManualClock,
+  TestClock,
   compactJws,
   createTestSigningKey,
   probe,
-  startServiceAuthTestApp,
+  startKeycloakAuthTestApp,
   type TestAdapter,
   type TestSigningKey,
-} from '../testing/receiver/index.js';
+} from '@app/auth/testing';
 import {
-  ServiceAuthEvents,
+  KeycloakAuthEvents,
   type JwksFetchEvent,
-  type ServiceAuthEvent,
-} from './service-auth.events.js';
-import { ServiceAuthHealthIndicator } from './service-auth.health.js';
+  type KeycloakAuthEvent,
+} from './keycloak-auth.events.js';
+import { KeycloakAuthHealthIndicator } from './keycloak-auth.health.js';
 
 // Key rotation, key removal, Keycloak outages and unknown-kid floods against a real JWKS server,
 // with a manual clock for ages and cooldowns (defaults: max age 600 s, cooldown 30 s, stale 3600 s).
@@ -29,11 +29,11 @@ const k2 = createTestSigningKey({ kid: 'k2' });
 const attacker = createTestSigningKey({ kid: 'attacker' });
 
 describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapter) => {
-  let clock: ManualClock;
+  let clock: TestClock;
   let jwks: JwksTestServer;
   let app: INestApplication;
   let url: string;
-  let events: ServiceAuthEvent[];
+  let events: KeycloakAuthEvent[];
 
   const tokenFrom = (key: TestSigningKey) =>
     new KeycloakTokenSigner(key, clock.now).sign(
@@ -50,7 +50,7 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
   const statusOf = async (token: string) => (await call(token)).status;
   const nextFetch = () =>
     new Promise<JwksFetchEvent>((resolve) => {
-      const stop = app.get(ServiceAuthEvents).subscribe((event) => {
+      const stop = app.get(KeycloakAuthEvents).subscribe((event) => {
         if (event.type === 'jwks_fetch') {
           stop();
           resolve(event);
@@ -59,17 +59,17 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
     });
 
   beforeEach(async () => {
-    clock = new ManualClock();
+    clock = new TestClock();
     jwks = await JwksTestServer.start([k1]);
-    ({ app, url } = await startServiceAuthTestApp(adapter, {
+    ({ app, url } = await startKeycloakAuthTestApp(adapter, {
       issuer: ISSUER,
       audience: AUDIENCE,
       jwksUri: jwks.jwksUri,
       jwksTimeoutMs: 250,
-      clock: clock.now,
+      clock,
     }));
     events = [];
-    app.get(ServiceAuthEvents).subscribe((event) => events.push(event));
+    app.get(KeycloakAuthEvents).subscribe((event) => events.push(event));
   });
 
   afterEach(async () => {
@@ -81,7 +81,7 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
     const old = tokenFrom(k1);
     expect(await statusOf(old)).toBe(200);
     expect(await statusOf(old)).toBe(200);
-    clock.advance(31 * SECOND);
+    await clock.advance(31 * SECOND);
     jwks.publish([k2, k1]);
 
     expect(await statusOf(tokenFrom(k2))).toBe(200);
@@ -98,7 +98,7 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
     const old = tokenFrom(k1);
     expect(await statusOf(old)).toBe(200);
     jwks.publish([k2]);
-    clock.advance(601 * SECOND);
+    await clock.advance(601 * SECOND);
 
     const refreshed = nextFetch();
     expect(await statusOf(old)).toBe(200); // from the token cache; the hit starts the due background refresh
@@ -112,7 +112,7 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
     expect(await statusOf(tokenFrom(k1))).toBe(200);
     await jwks.stop();
     expect(await statusOf(tokenFrom(k1))).toBe(200);
-    clock.advance(31 * SECOND);
+    await clock.advance(31 * SECOND);
     expect(await statusOf(tokenFrom(k2))).toBe(401);
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'jwks_fetch', outcome: 'failure' }),
@@ -122,12 +122,12 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
   it('I02 Keycloak down past the max age: held keys serve within the stale window, then 503 with Retry-After', async () => {
     expect(await statusOf(tokenFrom(k1))).toBe(200);
     await jwks.stop();
-    clock.advance(601 * SECOND);
+    await clock.advance(601 * SECOND);
     const failed = nextFetch();
     expect(await statusOf(tokenFrom(k1))).toBe(200);
     expect(await failed).toMatchObject({ outcome: 'failure' });
 
-    clock.advance(3600 * SECOND);
+    await clock.advance(3600 * SECOND);
     const unavailable = await call(tokenFrom(k1));
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers['retry-after']).toBe('30');
@@ -138,12 +138,12 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
       message: 'Access tokens cannot be validated right now; retry later.',
     });
 
-    clock.advance(10 * SECOND);
+    await clock.advance(10 * SECOND);
     const stillUnavailable = await call(tokenFrom(k1));
     expect(stillUnavailable.headers['retry-after']).toBe('20'); // no fetch inside the cooldown
 
     await jwks.resume();
-    clock.advance(20 * SECOND);
+    await clock.advance(20 * SECOND);
     expect(await statusOf(tokenFrom(k1))).toBe(200);
     expect(jwks.requests).toBe(2);
   });
@@ -156,14 +156,14 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
       expect(response.status).toBe(503);
       expect(response.headers['retry-after']).toBe('30');
       expect(
-        (await app.get(ServiceAuthHealthIndicator).isHealthy())['keycloak-jwks'],
+        (await app.get(KeycloakAuthHealthIndicator).isHealthy())['keycloak-jwks'],
       ).toMatchObject({
         status: 'down',
       });
 
       jwks.mode = 'normal';
-      clock.advance(30 * SECOND);
-      expect(await app.get(ServiceAuthHealthIndicator).isHealthy('jwks')).toEqual({
+      await clock.advance(30 * SECOND);
+      expect(await app.get(KeycloakAuthHealthIndicator).isHealthy('jwks')).toEqual({
         jwks: { status: 'up', keys: 1, ageSeconds: 0 },
       });
       expect(await statusOf(tokenFrom(k1))).toBe(200);
@@ -195,7 +195,7 @@ describe.each<TestAdapter>(['express', 'fastify'])('JWKS handling on %s', (adapt
     await flood();
     expect(jwks.requests).toBe(1); // inside the first cooldown: no refetch at all
 
-    clock.advance(30 * SECOND);
+    await clock.advance(30 * SECOND);
     jwks.delayMs = 50; // keep the refetch in flight while the flood arrives
     await flood();
     expect(jwks.requests).toBe(2);

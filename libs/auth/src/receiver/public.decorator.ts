@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { AccessPolicy } from './access-policy.js';
-import { ACCESS_POLICY } from './service-auth.constants.js';
+import { ACCESS_POLICY } from './keycloak-auth.constants.js';
 
 const PUBLIC_POLICY: AccessPolicy = Object.freeze({ kind: 'public' });
 

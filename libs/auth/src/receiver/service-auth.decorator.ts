@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { checkNameList, type AccessPolicy } from './access-policy.js';
-import { ACCESS_POLICY } from './service-auth.constants.js';
+import { ACCESS_POLICY } from './keycloak-auth.constants.js';
 
 export interface ServiceAuthRequirements {
   /** Allowed callers: client ids compared with `azp`. Omitted: any service account. */

@@ -10,7 +10,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Histogram, type Registry } from 'prom-client';
 import type { LogLevel } from '../config/base.environment.js';
-import { ConfigValidationError } from '../config/config-validation.error.js';
+import { EnvConfigError } from '../config/env-config.error.js';
 import { fastifyEdgeOptions, hardenHttpEdge } from '../http/http-edge.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../http/http-limits.js';
 import { JsonLogger } from '../logging/json-logger.js';
@@ -21,7 +21,7 @@ export interface ServiceBootstrap<C extends { port: number; logLevel: LogLevel }
   name: string;
   /** One line for the OpenAPI document. */
   description: string;
-  /** Validates the environment; throws ConfigValidationError naming every bad variable. */
+  /** Validates the environment; throws EnvConfigError naming every bad variable. */
   loadConfig: (env: NodeJS.ProcessEnv) => C;
   appModule: (config: C) => DynamicModule;
   /** This app's HTTP limits where they differ from DEFAULT_HTTP_LIMITS. */
@@ -128,7 +128,7 @@ export async function bootstrapService<C extends { port: number; logLevel: LogLe
   try {
     config = spec.loadConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
+    if (error instanceof EnvConfigError) {
       process.stderr.write(`${spec.name}: ${error.message}\n`);
       process.exit(1);
     }

@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { ConfigValidationError } from './config-validation.error.js';
+import { EnvConfigError } from './env-config.error.js';
 
 /**
  * Maps `process.env` onto an environment class and validates it with its class-validator
@@ -27,7 +27,7 @@ export function validateEnvironment<T extends object>(
     validationError: { target: false, value: false },
   }).flatMap(describe);
   problems.push(...extraChecks(config));
-  if (problems.length > 0) throw new ConfigValidationError(problems);
+  if (problems.length > 0) throw new EnvConfigError(problems);
   return config;
 }
 

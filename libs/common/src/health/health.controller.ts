@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { READINESS_CHECKS } from './health.constants.js';
-import { Public } from '@app/auth';
+import { Public } from '@app/auth/receiver';
 
 /**
  * `GET /health/live`: the process runs and serves HTTP (no dependency is consulted, so a slow

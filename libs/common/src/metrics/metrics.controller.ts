@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from './metrics.constants.js';
-import { Public } from '@app/auth';
+import { Public } from '@app/auth/receiver';
 
 /** `GET /metrics`: Prometheus text format. */
 @ApiExcludeController()

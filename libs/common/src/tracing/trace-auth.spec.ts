@@ -7,7 +7,8 @@ import {
   TracerProvider,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace';
-import { ServiceAuthEvents, ServiceTokenService } from '@app/auth';
+import { ServiceTokenService } from '@app/auth/caller';
+import { KeycloakAuthEvents } from '@app/auth/receiver';
 import { startFakeTokenEndpoint, type FakeTokenEndpoint } from '@app/auth/testing';
 import { traceGuardDecisions, traceServiceTokens } from './trace-auth.js';
 
@@ -48,7 +49,7 @@ const spanNamed = (name: string): ReadableSpan => {
 /** Decides like the library's guard: emits one validation event, then answers or throws. */
 class DecidingGuard {
   constructor(
-    private readonly events: ServiceAuthEvents,
+    private readonly events: KeycloakAuthEvents,
     private readonly decide: () => 'hit' | 'miss' | 'refuse',
   ) {}
 
@@ -86,7 +87,7 @@ class DecidingGuard {
 describe('traceGuardDecisions', () => {
   const executionContext = {} as ExecutionContext;
   function guarded(decide: () => 'hit' | 'miss' | 'refuse') {
-    const events = new ServiceAuthEvents();
+    const events = new KeycloakAuthEvents();
     const guard = new DecidingGuard(events, decide);
     traceGuardDecisions(guard, events);
     return guard;

@@ -104,9 +104,9 @@ export function traceServiceTokens(tokens: TokenSource): void {
   tokens.subscribe((event) => {
     const span = trace.getActiveSpan();
     if (!span?.isRecording()) return;
-    if (event.type === 'cache.lookup' && event.result) {
+    if (event.type === 'cache_lookup' && event.result) {
       span.setAttribute('service_token.cache', event.result);
-    } else if (event.type === 'token.request') {
+    } else if (event.type === 'token_request') {
       span.addEvent('token_request', {
         trigger: event.trigger,
         outcome: event.outcome,
@@ -115,7 +115,7 @@ export function traceServiceTokens(tokens: TokenSource): void {
         ...(event.errorType && { 'error.type': event.errorType }),
         ...(event.durationMs !== undefined && { duration_ms: event.durationMs }),
       });
-    } else if (event.type === 'token.acquired' && event.lifetimeSeconds !== undefined) {
+    } else if (event.type === 'token_acquired' && event.lifetimeSeconds !== undefined) {
       span.setAttribute('service_token.lifetime_s', event.lifetimeSeconds);
     }
   });

@@ -1,2 +1,0 @@
-export * from './keycloak-endpoints.js';
-export * from './jws-algorithms.js';
