@@ -20,7 +20,7 @@ import {
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 // Compiled by plain tsc outside the Nest build, where the @app/auth path alias does not exist.
@@ -37,6 +37,10 @@ const {
   ISSUER = '',
   JWKS_URI = '',
   AUDIENCE = '',
+  INJECT_BATCH = '0',
+  INJECT_ROUNDS = '15',
+  INJECT_AUTHORIZATIONS = '',
+  INJECT_BODY = '{}',
 } = process.env;
 
 interface OrderNotification {
@@ -168,7 +172,66 @@ const MODULES: Record<string, Type> = {
   floor: FloorModule,
 };
 
+/** Sends one request in process; throws unless it got the 201. */
+function injector(app: NestFastifyApplication): (i: number) => Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const authorizations = INJECT_AUTHORIZATIONS.split(',');
+  return async (i) => {
+    const response = await fastify.inject({
+      method: 'POST',
+      url: '/api/notifications/order',
+      headers: {
+        'content-type': 'application/json',
+        authorization: authorizations[i % authorizations.length],
+      },
+      payload: INJECT_BODY,
+    });
+    if (response.statusCode !== 201) throw new Error(`status ${response.statusCode}`);
+  };
+}
+
+/**
+ * The variants side by side in one process (Fastify, no sockets): after a warm-up, round after
+ * round a batch of requests to each app in turn, CPU time per request of every batch. Noise from
+ * the machine hits the batches of one round alike, so differences are taken per round.
+ */
+async function injectRounds(variants: string[], batch: number, rounds: number) {
+  const apps: NestFastifyApplication[] = [];
+  for (const variant of variants) {
+    const app = await NestFactory.create<NestFastifyApplication>(
+      MODULES[variant],
+      new FastifyAdapter(),
+      { logger: ['error'] },
+    );
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    apps.push(app);
+  }
+  const sends = apps.map(injector);
+  for (const send of sends) for (let i = 0; i < 5 * batch; i++) await send(i);
+  const micros: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, send] of sends.entries()) {
+      const before = process.cpuUsage();
+      for (let i = 0; i < batch; i++) await send(i);
+      const used = process.cpuUsage(before);
+      micros[variants[index]].push((used.user + used.system) / batch);
+    }
+  }
+  for (const app of apps) await app.close();
+  return micros;
+}
+
 async function main(): Promise<void> {
+  if (Number(INJECT_BATCH) > 0) {
+    const micros = await injectRounds(
+      VARIANT.split(','),
+      Number(INJECT_BATCH),
+      Number(INJECT_ROUNDS),
+    );
+    process.stdout.write(`inject ${JSON.stringify(micros)}\n`);
+    return;
+  }
   const app = await NestFactory.create(
     MODULES[VARIANT],
     ADAPTER === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),

@@ -41,7 +41,10 @@ const AREAS: [string, RegExp][] = [
   ],
   ['logging (Nest logger, JSON lines)', /^(@nestjs\/common\/services|app .*Logger.*)$/],
   ['Nest core and common', /^@nestjs\//],
-  ['Fastify and its router', /^(fastify|find-my-way|avvio|@fastify\/.*|light-my-request)$/],
+  [
+    'Fastify and its router, JSON body parsing',
+    /^(fastify|find-my-way|avvio|@fastify\/.*|light-my-request|secure-json-parse)$/,
+  ],
   ['Express', /^(express|router|body-parser|raw-body|on-finished|finalhandler|send)$/],
   [
     'passport, passport-jwt, jsonwebtoken, jwks-rsa',
@@ -51,8 +54,8 @@ const AREAS: [string, RegExp][] = [
   ['hashing (node:crypto)', /^(node:crypto\/.*|native (hash|digest|update))$/],
   ['async_hooks / AsyncLocalStorage', /^node:async_(hooks|local_storage.*)$/],
   [
-    'response and socket writes (streams, net, http)',
-    /^node:(stream.*|streams\/.*|net|http.*|_http.*|dgram)$/,
+    'HTTP parsing, response and socket writes (node:http, net, streams)',
+    /^(node:(stream.*|streams\/.*|net|http.*|_http.*|dgram)|native (writeUtf8String|writeBuffer|writev|utf8Slice))$/,
   ],
   ['GC', /^\(garbage collector\)$/],
   ['JSON', /^native JSON|^native (parse|stringify)$/],

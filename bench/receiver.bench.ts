@@ -8,8 +8,15 @@
 // window; variants interleaved round by round; ratios are per round, then the median is reported.
 // Everything listens on 127.0.0.1. BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (2),
 // BENCH_ADAPTERS (express,fastify).
+//
+// Then the decomposition without sockets: the four Fastify apps in one process, driven through
+// fastify.inject() in turns of BENCH_INJECT_BATCH requests (2000) for BENCH_INJECT_ROUNDS rounds
+// (15), CPU time per request; machine noise hits one round's batches alike, so differences are
+// taken per round. The cost of authentication itself is (b) − (d), what our guard adds to a
+// guard that only returns true.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { JwksTestServer, KeycloakTokenSigner, createTestSigningKey } from '@app/auth/testing';
 import {
@@ -21,11 +28,14 @@ import {
   median,
   pinSelf,
   ratioSummary,
+  spawnPinned,
   startBenchServer,
   stopServer,
 } from './bench-support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const INJECT_BATCH = Number(process.env.BENCH_INJECT_BATCH ?? 2_000);
+const INJECT_ROUNDS = Number(process.env.BENCH_INJECT_ROUNDS ?? 15);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const ISSUER = 'http://localhost:8080/realms/techstore';
@@ -122,11 +132,69 @@ async function main(): Promise<void> {
         }
       }
     }
-    report(results, pinned, jwks.requests, [loadBefore, loadAverage()]);
+    if (results.length > 0) report(results, pinned, jwks.requests, [loadBefore, loadAverage()]);
+    if (INJECT_BATCH > 0) {
+      const body = requests[0].body;
+      await decompose(
+        entry,
+        pinned,
+        requests.map((r) => r.headers.authorization).join(','),
+        body,
+        jwks.jwksUri,
+      );
+    }
   } finally {
     await jwks.close();
     rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+/** In-process CPU µs per request of each variant on Fastify (fastify.inject), side by side. */
+async function decompose(
+  entry: string,
+  pinned: boolean,
+  authorizations: string,
+  body: string,
+  jwksUri: string,
+): Promise<void> {
+  const child = spawnPinned(
+    pinned,
+    [entry],
+    {
+      VARIANT: VARIANTS.map(([, name]) => name).join(','),
+      ISSUER,
+      AUDIENCE,
+      JWKS_URI: jwksUri,
+      INJECT_BATCH: String(INJECT_BATCH),
+      INJECT_ROUNDS: String(INJECT_ROUNDS),
+      INJECT_AUTHORIZATIONS: authorizations,
+      INJECT_BODY: body,
+    },
+    ['ignore', 'pipe', 'inherit'],
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`in-process run exited (${code})`)));
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      if (l.startsWith('inject ')) resolve(l);
+    });
+  });
+  await stopServer(child);
+  const byName = JSON.parse(line.slice('inject '.length)) as Record<string, number[]>;
+  const of = (variant: Variant) => byName[VARIANTS.find(([v]) => v === variant)![1]];
+  const diff = (x: Variant, y: Variant) => {
+    const values = of(x).map((v, i) => v - of(y)[i]);
+    return `${median(values).toFixed(1)} [${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}]`;
+  };
+  console.log(
+    `\nin process, Fastify, fastify.inject(), all variants in one process: CPU µs per request, ` +
+      `median of ${INJECT_ROUNDS} rounds of ${INJECT_BATCH} requests each, differences per round [min-max]`,
+  );
+  for (const [variant, , label] of VARIANTS) {
+    console.log(`(${variant}) ${label.padEnd(42)}${median(of(variant)).toFixed(1).padStart(8)}`);
+  }
+  console.log(`authentication of a cached token, (b) − (d): ${diff('b', 'd')} µs`);
+  console.log(`Nest's guard floor, (d) − (a): ${diff('d', 'a')} µs`);
+  console.log(`the recipe's authentication, (c) − (d): ${diff('c', 'd')} µs`);
 }
 
 function report(

@@ -23,3 +23,4 @@ export * from './rate-limit/rate-limited.error.js';
 export * from './rate-limit/rate-limit.guard.js';
 export * from './validation/email-address.js';
 export * from './rate-limit/rate-limit.environment.js';
+export * from './validation/fast-path-validation.pipe.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 
 /** One line of the order as the email lists it. */
 export class OrderItemDto {

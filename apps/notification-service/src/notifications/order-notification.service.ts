@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { METRICS_REGISTRY, inChildSpan } from '@app/common';
@@ -95,7 +95,7 @@ function fingerprint(order: OrderNotificationDto): string {
     order.items.map((item) => [item.sku, item.quantity, item.name ?? null, item.unitPrice ?? null]),
     order.total,
   ]);
-  return createHash('sha256').update(canonical).digest('base64url');
+  return hash('sha256', canonical, 'base64url');
 }
 
 /** nodemailer's error code, SMTP reply code and message; none of them holds SMTP_URL. */

@@ -18,6 +18,7 @@ export interface CredentialRequest {
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** RFC 9110 §5.6.2 `token` (the auth-scheme). */
 const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/;
+const FORM_BODY = /^application\/x-www-form-urlencoded/i;
 
 function authorizationHeaderCount(rawHeaders: readonly string[] | undefined): number {
   let count = 0;
@@ -43,7 +44,7 @@ function hasFormBodyToken(request: CredentialRequest): boolean {
   const type = request.headers['content-type'];
   return (
     typeof type === 'string' &&
-    type.toLowerCase().startsWith('application/x-www-form-urlencoded') &&
+    FORM_BODY.test(type) &&
     typeof request.body === 'object' &&
     request.body !== null &&
     Object.hasOwn(request.body, 'access_token')
@@ -74,8 +75,11 @@ export function extractBearerToken(request: CredentialRequest, maxTokenBytes: nu
       inQuery || inBody ? 'unsupported_location' : 'no_credentials',
     );
   }
-  const scheme = SCHEME.exec(header)?.[0];
-  if (scheme?.toLowerCase() !== 'bearer') throw new CredentialsMissingError('other_scheme');
+  // The usual spelling first, without a regular expression: "Bearer" then a space.
+  const scheme = header.startsWith('Bearer ') ? 'Bearer' : SCHEME.exec(header)?.[0];
+  if (scheme !== 'Bearer' && scheme?.toLowerCase() !== 'bearer') {
+    throw new CredentialsMissingError('other_scheme');
+  }
 
   let start = scheme.length;
   while (header.charCodeAt(start) === 32) start++;

@@ -3,6 +3,8 @@ import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { requestContext } from './request-context.js';
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+/** Longer records go through Nest's own stringify, which truncates huge values. */
+const FLAT_RECORD_MAX_LENGTH = 100_000;
 const SECRET_KEYS =
   /^(authorization|password|secret|client_secret|access_token|refresh_token|id_token|token|assertion|client_assertion)$/i;
 
@@ -41,7 +43,30 @@ export class JsonLogger extends ConsoleLogger {
 
   protected override stringifyReplacer(key: string, value: unknown): unknown {
     if (SECRET_KEYS.test(key) && value !== undefined && value !== null) return '[redacted]';
-    if (typeof value === 'string') return value.replace(JWT_LIKE, '[redacted-jwt]');
+    if (typeof value === 'string') {
+      return value.includes('eyJ') ? value.replace(JWT_LIKE, '[redacted-jwt]') : value;
+    }
     return super.stringifyReplacer(key, value);
+  }
+
+  /**
+   * A record of strings and numbers only (every access line, most lines) needs none of the
+   * walk Nest's logger makes for nested values: each value through the replacer, then one
+   * JSON.stringify. Anything else goes the general way.
+   */
+  protected override stringifyJsonLogObject(logObject: Record<string, unknown>): string {
+    const flat: Record<string, unknown> = {};
+    let length = 0;
+    for (const key in logObject) {
+      const value = this.stringifyReplacer(key, logObject[key]);
+      if (typeof value === 'string') length += value.length;
+      else if (typeof value !== 'number' && typeof value !== 'boolean' && value !== undefined) {
+        return super.stringifyJsonLogObject(logObject);
+      }
+      flat[key] = value;
+    }
+    return length < FLAT_RECORD_MAX_LENGTH
+      ? JSON.stringify(flat)
+      : super.stringifyJsonLogObject(logObject);
   }
 }
