@@ -1,7 +1,7 @@
 // `npm run bench:startup`: for each built app (dist/apps), the time from spawning the process to
 // its first answer on /health/live (median of BENCH_STARTS runs, default 7, the app pinned to
 // CPU 0 and the poller on CPU 1), and the modules it has loaded by then (counted through
-// bench/module-recorder.mjs, by package). BENCH_BASELINE=<dir> measures another build's apps
+// test/support/module-recorder.mjs, by package). BENCH_BASELINE=<dir> measures another build's apps
 // (e.g. an older commit's dist/apps copied under dist/) in the same run.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,7 @@ async function loadedModules(
   const dir = mkdtempSync(join(tmpdir(), 'module-record-'));
   const file = join(dir, 'modules.txt');
   try {
-    await start(entry, false, ['--import', join(ROOT, 'bench/module-recorder.mjs')], {
+    await start(entry, false, ['--import', join(ROOT, 'test/support/module-recorder.mjs')], {
       MODULE_RECORD_FILE: file,
     });
     const urls = [...new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean))];

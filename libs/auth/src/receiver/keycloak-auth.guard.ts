@@ -153,7 +153,8 @@ export class KeycloakAuthGuard extends AuthGuard(KEYCLOAK_STRATEGY) {
 
   /**
    * Whether a verified principal may use the route: the right kind of token, an allowed caller,
-   * every role. Throws InsufficientScopeError (403) otherwise. Extend to add checks of your own.
+   * every role; throws InsufficientScopeError (403) otherwise. Extend it to add checks of your
+   * own: an HttpException thrown here is answered as it is.
    */
   protected authorize(
     principal: AuthenticatedPrincipal,
@@ -173,6 +174,8 @@ export class KeycloakAuthGuard extends AuthGuard(KEYCLOAK_STRATEGY) {
     try {
       this.authorize(principal, this.getAccessPolicy(context)!, context);
     } catch (error) {
+      // A subclass's own refusal goes out as it is; ours become RFC 6750 answers.
+      if (error instanceof HttpException) throw error;
       this.reject(context, error, cache, principal.caller);
     }
     if (this.events.observed) {

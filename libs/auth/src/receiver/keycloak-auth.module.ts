@@ -60,6 +60,14 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
     HealthIndicatorService,
     KeycloakAuthHealthIndicator,
   ],
-  exports: [KeycloakAuthGuard, KeycloakAuthEvents, KeycloakAuthHealthIndicator],
+  exports: [
+    KeycloakAuthGuard,
+    KeycloakAuthEvents,
+    KeycloakAuthHealthIndicator,
+    // What KeycloakAuthGuard injects, so that a subclass of it can be provided by the app.
+    RESOLVED_KEYCLOAK_AUTH_OPTIONS,
+    VerifiedTokenCache,
+    JwksKeyProvider,
+  ],
 })
 export class KeycloakAuthModule extends KeycloakAuthConfigurableModule {}

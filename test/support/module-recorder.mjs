@@ -1,4 +1,4 @@
-// Preloaded with `node --import` by startup.bench.ts: appends the URL of every module the
+// Preloaded with `node --import` (bench:startup, loaded-modules.e2e-spec.ts): appends the URL of every module the
 // process loads (CommonJS and ES modules alike, through Node's synchronous module hooks) to the
 // file named by MODULE_RECORD_FILE.
 import { appendFileSync } from 'node:fs';

@@ -1,0 +1,57 @@
+import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { EnvConfigError } from './env-config.error.js';
+import { validateEnvironment } from './validate-environment.js';
+
+class SampleEnvironment {
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  WORKERS = 2;
+
+  @Matches(/^[a-z]+$/, { message: 'must be lower-case letters' })
+  REGION = 'eu';
+
+  @IsOptional()
+  @IsIn(['on', 'off'], { message: 'must be on or off' })
+  FEATURE?: string = undefined;
+}
+
+describe('validateEnvironment', () => {
+  it('reads the variables the class declares, converts them and keeps defaults', () => {
+    const config = validateEnvironment(SampleEnvironment, { WORKERS: '8', OTHER: 'ignored' });
+    expect(config).toBeInstanceOf(SampleEnvironment);
+    expect({ ...config }).toEqual({ WORKERS: 8, REGION: 'eu', FEATURE: undefined });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(validateEnvironment(SampleEnvironment, { WORKERS: '', REGION: '' })).toMatchObject({
+      WORKERS: 2,
+      REGION: 'eu',
+    });
+  });
+
+  it('names every bad variable at once, never its value', () => {
+    const attempt = () =>
+      validateEnvironment(
+        SampleEnvironment,
+        { WORKERS: 'zero-secret-ish', REGION: 'EU-SECRET', FEATURE: 'maybe' },
+        () => ['CUSTOM: must agree with WORKERS'],
+      );
+    expect(attempt).toThrow(EnvConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const { problems, message, code } = error as EnvConfigError;
+      expect(problems).toEqual([
+        expect.stringMatching(/^WORKERS: must be/),
+        'REGION: must be lower-case letters',
+        'FEATURE: must be on or off',
+        'CUSTOM: must agree with WORKERS',
+      ]);
+      expect(code).toBe(EnvConfigError.code);
+      expect(EnvConfigError.code).toBe('ENV_CONFIG_INVALID');
+      expect(message).not.toMatch(/zero-secret-ish|EU-SECRET|maybe/);
+    }
+  });
+});
