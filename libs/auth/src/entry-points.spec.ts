@@ -58,7 +58,7 @@ function load(entry: keyof typeof ENTRY_POINTS, forbidden: string[] = []): strin
           throw new Error(`@app/auth/${entry} loaded ${name}`);
         });
       }
-      names = Object.keys(require(`./${entry}/index.js`) as object);
+      names = Object.keys(jest.requireActual<object>(`./${entry}/index.js`));
     });
   } finally {
     for (const name of forbidden) jest.dontMock(name);

@@ -59,7 +59,11 @@ describe('JsonLogger', () => {
   it('writes a flat record exactly as Nest’s general walk would', () => {
     class GeneralJsonLogger extends JsonLogger {
       protected override stringifyJsonLogObject(logObject: Record<string, unknown>): string {
-        return ConsoleLogger.prototype['stringifyJsonLogObject'].call(this, logObject) as string;
+        return ConsoleLogger.prototype['stringifyJsonLogObject'].call<
+          ConsoleLogger,
+          [Record<string, unknown>],
+          string
+        >(this, logObject);
       }
     }
     const record = { level: 'log', pid: 1, timestamp: 2, message: `x ${JWT}`, context: 'HTTP' };

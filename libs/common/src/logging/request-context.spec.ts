@@ -5,14 +5,19 @@ describe('requestIdFrom', () => {
     expect(requestIdFrom(id)).toBe(id);
   });
 
-  it.each([undefined, '', 'x'.repeat(129), 'has space', 'new\nline', '<script>', ['a', 'b']])(
-    'replaces %p with a new UUID',
-    (header) => {
-      expect(requestIdFrom(header as string | string[] | undefined)).toMatch(
-        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-      );
-    },
-  );
+  it.each<string | string[] | undefined>([
+    undefined,
+    '',
+    'x'.repeat(129),
+    'has space',
+    'new\nline',
+    '<script>',
+    ['a', 'b'],
+  ])('replaces %p with a new UUID', (header) => {
+    expect(requestIdFrom(header)).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+  });
 });
 
 describe('requestContext', () => {
