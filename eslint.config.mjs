@@ -5,9 +5,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * Who may import what (ADR 0017). Everyone: libraries only through their entry points
- * (`@app/auth/caller`, `/receiver`, `/metrics`, `/testing`, `@app/common`), never by path; `extra`
- * adds the rules of one part of the repository.
+ * Who may import what (ADR 0017). Everyone: libraries through their aliases, never by path, and
+ * libs/auth only through its entry points (`@app/auth/caller`, `/receiver`, `/metrics`,
+ * `/testing`); the arguments add the rules of one part of the repository.
  */
 function restrictedImports({ patterns = [], paths = [] } = {}) {
   return [
@@ -21,7 +21,7 @@ function restrictedImports({ patterns = [], paths = [] } = {}) {
             'Import the library through its entry point (@app/auth/caller, @app/common, @app/store, ...).',
         },
         {
-          regex: '^@app/(auth(?!/(caller|receiver|metrics|testing)$).*|common/.*)$',
+          regex: '^@app/auth(?!/(caller|receiver|metrics|testing)$).*$',
           message:
             'Import @app/auth/caller, @app/auth/receiver, @app/auth/metrics or @app/auth/testing, nothing deeper.',
         },
