@@ -48,14 +48,15 @@ export async function createService<C extends { port: number; logLevel: LogLevel
     ...fastifyEdgeOptions(limits),
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
   });
+  const logger = new JsonLogger(spec.name, NEST_LEVELS[config.logLevel]);
   const app = await NestFactory.create<NestFastifyApplication>(spec.appModule(config), adapter, {
-    logger: new JsonLogger(spec.name, NEST_LEVELS[config.logLevel]),
+    logger,
     abortOnError: false,
     // hardenHttpEdge registers the one body parser (JSON, strict).
     bodyParser: false,
   });
-  await hardenHttpEdge(app, limits);
-  instrumentRequests(app);
+  hardenHttpEdge(app, limits);
+  instrumentRequests(app, logger);
   app.enableShutdownHooks();
   // Request bodies are validated against their DTO classes; unknown fields are refused (400).
   app.useGlobalPipes(
@@ -73,8 +74,7 @@ export async function createService<C extends { port: number; logLevel: LogLevel
   return app;
 }
 
-function instrumentRequests(app: NestFastifyApplication): void {
-  const logger = new Logger('HTTP');
+function instrumentRequests(app: NestFastifyApplication, logger: JsonLogger): void {
   const registry = app.get<Registry>(METRICS_REGISTRY, { strict: false });
   const duration = new Histogram({
     name: 'http_server_request_duration_seconds',
@@ -99,8 +99,9 @@ function instrumentRequests(app: NestFastifyApplication): void {
       const elapsedMs = performance.now() - started;
       duration.observe({ method: request.method, route, status_code: 499 }, elapsedMs / 1000);
       requestContext.run({ requestId: request.id }, () =>
-        logger.log(
+        logger.logLine(
           `${request.method} ${route} 499 ${Math.round(elapsedMs)}ms: the client closed the connection`,
+          'HTTP',
         ),
       );
     });
@@ -119,7 +120,7 @@ function instrumentRequests(app: NestFastifyApplication): void {
       series.set(key, child);
     }
     child.observe(elapsedMs / 1000);
-    logger.log(`${key} ${Math.round(elapsedMs)}ms`);
+    logger.logLine(`${key} ${Math.round(elapsedMs)}ms`, 'HTTP');
     done();
   });
 }

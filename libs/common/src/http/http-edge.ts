@@ -1,4 +1,5 @@
-import fastifyHelmet from '@fastify/helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
@@ -10,9 +11,41 @@ import { parseJsonBody } from './json-body.js';
  * whatever terminates TLS). Swagger UI at /docs works under this policy: its scripts are files,
  * its styles inline (helmet allows inline styles).
  */
-const SECURITY_HEADERS: HelmetOptions = {
+export const SECURITY_HEADERS: HelmetOptions = {
   contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
 };
+
+/**
+ * What helmet's middleware does to a response under SECURITY_HEADERS, recorded once: the headers
+ * do not depend on the request. @fastify/helmet built the middleware again for every request, and
+ * the middleware runs a chain of thirteen functions; together a fifth of the idempotent
+ * notification's CPU time (docs/adr/0018).
+ */
+function recordSecurityHeaders() {
+  const probe = new ServerResponse(new IncomingMessage(new Socket()));
+  const set: [string, number | string | readonly string[]][] = [];
+  const removed: string[] = [];
+  probe.setHeader = (name, value) => {
+    set.push([name, value]);
+    return probe;
+  };
+  probe.removeHeader = (name) => removed.push(name);
+  helmet(SECURITY_HEADERS)(probe.req, probe, () => undefined);
+  return { set, removed };
+}
+
+const SECURITY_HEADER_WRITES = recordSecurityHeaders();
+
+/** helmet's headers on a response, as its middleware sets them. */
+export function securityHeaders(
+  _request: IncomingMessage,
+  response: ServerResponse,
+  next: () => void,
+) {
+  for (const [name, value] of SECURITY_HEADER_WRITES.set) response.setHeader(name, value);
+  for (const name of SECURITY_HEADER_WRITES.removed) response.removeHeader(name);
+  next();
+}
 
 /**
  * The Fastify server options that enforce the limits (413, 414, 431, 408). Fastify's router
@@ -27,7 +60,7 @@ export function fastifyEdgeOptions(limits: HttpLimits) {
     http: { maxHeaderSize: limits.headerBytes, headersTimeout: limits.headersTimeoutMs },
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       void reply.header('x-request-id', request.id);
-      helmet(SECURITY_HEADERS)(request.raw, reply.raw, () => void reply.send(error));
+      securityHeaders(request.raw, reply.raw, () => void reply.send(error));
     },
   };
 }
@@ -35,9 +68,10 @@ export function fastifyEdgeOptions(limits: HttpLimits) {
 /**
  * The edge every request passes before routing (docs/adr/0022): JSON is the only body type
  * accepted (anything else is 415), parsed strictly by {@link parseJsonBody}; and every response,
- * errors and 404s included, carries helmet's security headers (@fastify/helmet).
+ * errors and 404s included, carries helmet's security headers (set when the request arrives, as
+ * @fastify/helmet sets them, from the middleware built once).
  */
-export async function hardenHttpEdge(app: NestFastifyApplication, limits: HttpLimits) {
+export function hardenHttpEdge(app: NestFastifyApplication, limits: HttpLimits): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
@@ -51,5 +85,7 @@ export async function hardenHttpEdge(app: NestFastifyApplication, limits: HttpLi
       }
     },
   );
-  await app.register(fastifyHelmet, SECURITY_HEADERS);
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, done),
+  );
 }

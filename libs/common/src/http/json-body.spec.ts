@@ -87,3 +87,23 @@ describe('parseJsonBody', () => {
     });
   });
 });
+
+describe('parseJsonBody, the key it names', () => {
+  it.each([
+    ['{"a":{"constructor":1},"toString":2}', 'constructor'],
+    ['{"toString":{"valueOf":1}}', 'valueOf'],
+    ['{"a":[{"b":1},{"hasOwnProperty":1}],"__proto__":{}}', 'hasOwnProperty'],
+    ['{"\\u0063onstructor":1}', 'constructor'],
+  ])('%s: "%s", the first a JSON.parse reviver would meet', (text, key) => {
+    try {
+      parse(text);
+    } catch (error) {
+      expect((error as RequestRejectedError).getResponse()).toMatchObject({
+        code: 'JSON_FORBIDDEN_KEY',
+        message: expect.stringContaining(`"${key}"`),
+      });
+      return;
+    }
+    throw new Error('expected a refusal');
+  });
+});

@@ -5,8 +5,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPENERS = new Set([0x5b, 0x7b]);
-const CLOSERS = new Set([0x5d, 0x7d]);
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+const BLANK = /^\s*$/;
 
 /**
  * Parses a JSON request body strictly and refuses anything odd with a 4xx that says why:
@@ -41,7 +44,7 @@ export function parseJsonBody(body: Buffer, headers: IncomingHttpHeaders, maxDep
   } catch {
     throw new RequestRejectedError(400, 'BODY_NOT_UTF8', 'The body is not valid UTF-8.');
   }
-  if (text.trim() === '') {
+  if (BLANK.test(text)) {
     throw new RequestRejectedError(400, 'BODY_EMPTY', 'The body is empty: send a JSON object.');
   }
   if (nestingExceeds(text, maxDepth)) {
@@ -53,10 +56,17 @@ export function parseJsonBody(body: Buffer, headers: IncomingHttpHeaders, maxDep
   }
   let value: unknown;
   try {
-    value = JSON.parse(text, refuseProtoypeKeys);
-  } catch (error) {
-    if (error instanceof RequestRejectedError) throw error;
+    value = JSON.parse(text);
+  } catch {
     throw new RequestRejectedError(400, 'BODY_NOT_JSON', 'The body is not valid JSON.');
+  }
+  const forbidden = prototypeKeyIn(value);
+  if (forbidden !== undefined) {
+    throw new RequestRejectedError(
+      400,
+      'JSON_FORBIDDEN_KEY',
+      `The JSON contains the key "${forbidden}", a name of Object.prototype, which is refused.`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RequestRejectedError(400, 'BODY_NOT_OBJECT', 'The body must be a JSON object.');
@@ -64,16 +74,27 @@ export function parseJsonBody(body: Buffer, headers: IncomingHttpHeaders, maxDep
   return value;
 }
 
-/** JSON.parse reviver: sees every key, `__proto__` included (JSON.parse defines it as data). */
-function refuseProtoypeKeys(key: string, value: unknown): unknown {
-  if (Object.hasOwn(Object.prototype, key)) {
-    throw new RequestRejectedError(
-      400,
-      'JSON_FORBIDDEN_KEY',
-      `The JSON contains the key "${key}", a name of Object.prototype, which is refused.`,
-    );
+/**
+ * The first key named like a member of Object.prototype, in the order a JSON.parse reviver would
+ * meet it (a value's keys before its own key); `__proto__` included, which JSON.parse defines
+ * as an ordinary property. Walking the parsed value is several times cheaper than a reviver,
+ * which takes JSON.parse off its fast path; the depth was bounded before parsing.
+ */
+function prototypeKeyIn(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = prototypeKeyIn(item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
-  return value;
+  for (const key of Object.keys(value)) {
+    const found = prototypeKeyIn((value as Record<string, unknown>)[key]);
+    if (found !== undefined) return found;
+    if (Object.hasOwn(Object.prototype, key)) return key;
+  }
+  return undefined;
 }
 
 /** One pass over the text, counting brackets outside strings; never recurses. */
@@ -87,10 +108,10 @@ export function nestingExceeds(text: string, maxDepth: number): boolean {
       else if (c === QUOTE) inString = false;
     } else if (c === QUOTE) {
       inString = true;
-    } else if (OPENERS.has(c)) {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth += 1;
       if (depth > maxDepth) return true;
-    } else if (CLOSERS.has(c)) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth -= 1;
     }
   }

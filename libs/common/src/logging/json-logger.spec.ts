@@ -56,6 +56,20 @@ describe('JsonLogger', () => {
     expect(lines[2].message).toMatchObject({ client_secret: '[redacted]', password: '[redacted]' });
   });
 
+  it('logLine writes what log(message, context) writes, without Nest’s plumbing', () => {
+    const [viaLog, viaLine] = linesOf((logger) =>
+      requestContext.run({ requestId: 'req-9' }, () => {
+        logger.log('POST /x 200 1ms', 'HTTP');
+        logger.logLine('POST /x 200 1ms', 'HTTP');
+      }),
+    );
+    expect({ ...viaLine, timestamp: 0 }).toEqual({ ...viaLog, timestamp: 0 });
+    const quiet = linesOf(() =>
+      new JsonLogger('sample-service', ['error']).logLine('not written', 'HTTP'),
+    );
+    expect(quiet).toEqual([]);
+  });
+
   it('writes a flat record exactly as Nest’s general walk would', () => {
     class GeneralJsonLogger extends JsonLogger {
       protected override stringifyJsonLogObject(logObject: Record<string, unknown>): string {

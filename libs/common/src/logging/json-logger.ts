@@ -41,6 +41,16 @@ export class JsonLogger extends ConsoleLogger {
     };
   }
 
+  /**
+   * One `log` line, exactly as `log(message, context)` writes it, without Nest's logger plumbing
+   * in between: the access line of every request goes this way.
+   */
+  logLine(message: string, context: string): void {
+    if (!this.isLevelEnabled('log')) return;
+    const record = this.getJsonLogObject(message, { context, logLevel: 'log' });
+    process.stdout.write(`${this.stringifyJsonLogObject(record)}\n`);
+  }
+
   protected override stringifyReplacer(key: string, value: unknown): unknown {
     if (SECRET_KEYS.test(key) && value !== undefined && value !== null) return '[redacted]';
     if (typeof value === 'string') {
