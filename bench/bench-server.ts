@@ -23,13 +23,18 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-// Compiled by plain tsc outside the Nest build, where the @app/auth path alias does not exist.
+import { Registry } from 'prom-client';
+// Compiled by plain tsc outside the Nest build, where the @app/… path aliases do not exist.
 // eslint-disable-next-line no-restricted-imports
 import {
   KeycloakAuthGuard,
   KeycloakAuthModule,
   ServiceAuth,
 } from '../libs/auth/src/receiver/index.js';
+// eslint-disable-next-line no-restricted-imports
+import { createService } from '../libs/common/src/bootstrap/bootstrap-service.js';
+// eslint-disable-next-line no-restricted-imports
+import { METRICS_REGISTRY } from '../libs/common/src/metrics/metrics.constants.js';
 
 const {
   VARIANT = 'none',
@@ -164,6 +169,19 @@ class NoOpInterceptor implements NestInterceptor {
 })
 class FloorModule {}
 
+/**
+ * (edge) The same endpoint in an app made the way the apps are made (createService: the
+ * hardened edge with its security headers and strict JSON parser, request ids, one log line and
+ * one histogram sample per request, the validation pipe), without authentication: what every
+ * route of the apps pays.
+ */
+@Module({
+  controllers: [OpenController],
+  providers: [{ provide: METRICS_REGISTRY, useValue: new Registry() }],
+  exports: [METRICS_REGISTRY],
+})
+class EdgeModule {}
+
 const MODULES: Record<string, Type> = {
   none: NoAuthModule,
   guard: GuardModule,
@@ -232,11 +250,22 @@ async function main(): Promise<void> {
     process.stdout.write(`inject ${JSON.stringify(micros)}\n`);
     return;
   }
-  const app = await NestFactory.create(
-    MODULES[VARIANT],
-    ADAPTER === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-    { logger: ['error'] },
-  );
+  const app =
+    VARIANT === 'edge'
+      ? await createService(
+          {
+            name: 'edge',
+            description: 'the apps’ edge, no authentication',
+            loadConfig: () => ({ port: 0, logLevel: 'info' as const }),
+            appModule: () => ({ module: EdgeModule, global: true }),
+          },
+          { port: 0, logLevel: 'info' },
+        )
+      : await NestFactory.create(
+          MODULES[VARIANT],
+          ADAPTER === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+          { logger: ['error'] },
+        );
   await app.listen(0, '127.0.0.1');
   const { port } = new URL(await app.getUrl());
   process.stdout.write(`listening ${port}\n`);

@@ -3,6 +3,8 @@
 // in one run with
 //   (e) bare Nest on Express and (f) bare Nest on Fastify that only answer the POST (no auth),
 //   (g) the floor: Nest on Fastify with a no-op global guard, pipe and interceptor,
+//   (h) the apps' edge: the same route in an app made by createService (security headers,
+//       strict JSON, request ids, a log line and a histogram sample per request), no auth,
 //   (r) the Passport recipe (passport-jwt + jwks-rsa, AuthGuard('jwt')) on Express,
 //   (s) notification-service, ten distinct valid service-account tokens of shop-api round robin.
 //
@@ -44,11 +46,12 @@ const AUDIENCE = 'notification-service';
 const BASELINE = process.env.BENCH_BASELINE;
 const SERVICE_ENTRY = join(ROOT, 'dist/apps/notification-service/main.js');
 
-type Variant = 'e' | 'f' | 'g' | 'r' | 's' | 'p';
+type Variant = 'e' | 'f' | 'g' | 'h' | 'r' | 's' | 'p';
 const VARIANTS: (readonly [Variant, string])[] = [
   ['e', 'bare Nest on Express, no auth'],
   ['f', 'bare Nest on Fastify, no auth'],
   ['g', 'floor: Fastify + no-op guard, pipe, interceptor'],
+  ['h', "the apps' edge (createService), no auth"],
   ['r', 'Passport recipe (passport-jwt + jwks-rsa), Express'],
   ['s', 'notification-service as shipped (Fastify)'],
   ...(BASELINE ? [['p', `notification-service, baseline ${BASELINE}`] as const] : []),
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
           e: ['none', 'express'],
           f: ['none', 'fastify'],
           g: ['floor', 'fastify'],
+          h: ['edge', 'fastify'],
           r: ['recipe', 'express'],
         }[variant];
         return startBenchServer(entry, pinned, {
@@ -262,6 +266,8 @@ function report(results: Measurement[], pinned: boolean, load: number[]): void {
     ['s', 'r', 'service / Passport recipe (target ≥ 3)'],
     ['s', 'g', 'service / floor'],
     ['g', 'f', 'floor / bare Fastify'],
+    ['s', 'h', "service / the apps' edge"],
+    ['h', 'f', "the apps' edge / bare Fastify"],
     ['e', 'f', 'bare Express / bare Fastify'],
     ...(BASELINE
       ? ([
