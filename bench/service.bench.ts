@@ -129,6 +129,8 @@ async function main(): Promise<void> {
         });
       }
       const port = await freePort();
+      // A fresh embedded store per start (ADR 0019): the first notification of each start sends.
+      const dataDir = mkdtempSync(join(outDir, 'data-'));
       const child = spawnPinned(
         pinned,
         [
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
           KEYCLOAK_URL: keycloakUrl,
           KEYCLOAK_REALM: REALM,
           KEYCLOAK_ISSUER: issuer,
+          DATA_DIR: dataDir,
           // The per-caller limit stays on (its bucket is taken on every request) but high enough
           // that the load generator is never refused.
           NOTIFICATION_RATE_LIMIT_PER_CALLER: '1000000000',

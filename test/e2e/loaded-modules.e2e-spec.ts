@@ -32,6 +32,7 @@ async function packagesLoaded(app: 'shop-api' | 'notification-service'): Promise
         KEYCLOAK_CLIENT_SECRET: 'loaded-modules-secret',
         LOG_LEVEL: 'warn',
         MODULE_RECORD_FILE: record,
+        DATA_DIR: join(dir, 'data'),
       },
       stdio: 'ignore',
     },

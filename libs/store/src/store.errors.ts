@@ -5,7 +5,8 @@ import { ServiceUnavailableException } from '@nestjs/common';
  * `DATABASE_URL`) and says what went wrong, never a password.
  */
 export class StoreUnavailableError extends Error {
-  readonly code = 'STORE_UNAVAILABLE';
+  static readonly code = 'STORE_UNAVAILABLE';
+  readonly code = StoreUnavailableError.code;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -20,14 +21,15 @@ export class StoreUnavailableError extends Error {
  * stay what they are (a bug is a 500, not a reason to retry).
  */
 export class DatabaseUnavailableException extends ServiceUnavailableException {
-  readonly code = 'DATABASE_UNAVAILABLE';
+  static readonly code = 'DATABASE_UNAVAILABLE';
+  readonly code = DatabaseUnavailableException.code;
 
   constructor(cause: unknown) {
     super(
       {
         statusCode: 503,
         error: 'Service Unavailable',
-        code: 'DATABASE_UNAVAILABLE',
+        code: DatabaseUnavailableException.code,
         message: 'The service cannot reach its database right now; retry later.',
       },
       { cause },

@@ -2,7 +2,8 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 
 /** 429 with a stable code; the guard that throws it sets `Retry-After` to the same seconds. */
 export class RateLimitedError extends HttpException {
-  readonly code = 'RATE_LIMITED';
+  static readonly code = 'RATE_LIMITED';
+  readonly code = RateLimitedError.code;
 
   constructor(
     /** Which limit was reached, e.g. "checkouts per customer". */
@@ -12,7 +13,7 @@ export class RateLimitedError extends HttpException {
     super(
       {
         statusCode: HttpStatus.TOO_MANY_REQUESTS,
-        code: 'RATE_LIMITED',
+        code: RateLimitedError.code,
         message: `Too many requests (${limit}); retry after ${retryAfterSeconds} s.`,
         retryAfterSeconds,
       },
