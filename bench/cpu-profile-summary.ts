@@ -50,6 +50,7 @@ const AREAS: [string, RegExp][] = [
     'passport, passport-jwt, jsonwebtoken, jwks-rsa',
     /^(passport.*|jsonwebtoken|jws|jwa|jwks-rsa)$/,
   ],
+  ['the store (PGlite, node-postgres)', /^(@electric-sql\/pglite|pg|pg-.*|pgpass|postgres-.*)$/],
   ['prom-client', /^(prom-client|tdigest|bintrees)$/],
   ['hashing (node:crypto)', /^(node:crypto\/.*|native (hash|digest|update))$/],
   ['async_hooks / AsyncLocalStorage', /^node:async_(hooks|local_storage.*)$/],

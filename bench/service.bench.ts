@@ -13,8 +13,9 @@
 // window, variants interleaved round by round, ratios per round and their median. Server CPU time
 // per request comes from /proc. BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (2).
 // BENCH_BASELINE=<dir>: also (p), notification-service built elsewhere (e.g. an older commit's
-// dist/apps, copied under dist/), in the same rounds. BENCH_PROFILE=<dir>: afterwards, one more run of (s) under `--cpu-prof`, summarised by where the
-// time goes (bench/cpu-profile-summary.ts).
+// dist/apps, copied under dist/), in the same rounds. BENCH_PROFILE=<dir>: afterwards, one more
+// run of (s), and of (p) with a baseline, under `--cpu-prof`, summarised by where the time goes
+// (bench/cpu-profile-summary.ts).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -210,24 +211,30 @@ async function main(): Promise<void> {
     if (results.length > 0) report(results, pinned, [loadBefore, loadAverage()]);
 
     if (PROFILE_DIR) {
-      mkdirSync(PROFILE_DIR, { recursive: true });
-      const spawnedAt = performance.now();
-      const { child, port } = await start('s', PROFILE_DIR);
-      let skipMicros: number;
-      try {
-        await prime('s', port);
-        const url = `http://127.0.0.1:${port}`;
-        await autocannon({ url, connections: 50, duration: WARMUP_SECONDS, requests });
-        skipMicros = (performance.now() - spawnedAt) * 1000;
-        await autocannon({ url, connections: 50, duration: SECONDS, requests });
-      } finally {
-        await stopServer(child);
+      // (s), and with BENCH_BASELINE (p) too: where a request's time goes, side by side.
+      for (const variant of BASELINE ? (['p', 's'] as const) : (['s'] as const)) {
+        const dir = join(PROFILE_DIR, variant);
+        mkdirSync(dir, { recursive: true });
+        const spawnedAt = performance.now();
+        const { child, port } = await start(variant, dir);
+        let skipMicros: number;
+        try {
+          await prime(variant, port);
+          const url = `http://127.0.0.1:${port}`;
+          await autocannon({ url, connections: 50, duration: WARMUP_SECONDS, requests });
+          skipMicros = (performance.now() - spawnedAt) * 1000;
+          await autocannon({ url, connections: 50, duration: SECONDS, requests });
+        } finally {
+          await stopServer(child);
+        }
+        const profile = readdirSync(dir)
+          .filter((file) => file.endsWith('.cpuprofile'))
+          .sort()
+          .pop();
+        if (profile) {
+          console.log(`\n(${variant}) ${summarizeCpuProfile(join(dir, profile), skipMicros)}`);
+        }
       }
-      const profile = readdirSync(PROFILE_DIR)
-        .filter((file) => file.endsWith('.cpuprofile'))
-        .sort()
-        .pop();
-      if (profile) console.log(`\n${summarizeCpuProfile(join(PROFILE_DIR, profile), skipMicros)}`);
     }
   } finally {
     await jwks.close();

@@ -16,6 +16,12 @@ export interface IdempotencyOptions {
   pollMs: number;
   /** Expired records are deleted this often (and at start). */
   cleanupEveryMs: number;
+  /**
+   * How many `sent` records each process keeps in memory, so that a repeat is answered without
+   * a query (docs/adr/0018): a sent record never changes before it expires, and each is kept
+   * no longer than the store says it lives. 0 turns this off.
+   */
+  maxCachedSentRecords: number;
 }
 
 export const IDEMPOTENCY_OPTIONS = Symbol('IDEMPOTENCY_OPTIONS');
@@ -27,4 +33,5 @@ export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = {
   waitMs: 15_000,
   pollMs: 50,
   cleanupEveryMs: 10 * 60 * 1000,
+  maxCachedSentRecords: 10_000,
 };

@@ -165,6 +165,62 @@ function idempotencyBehaviour(open: () => Promise<Database>) {
     await slow;
   });
 
+  it('answers repeats of a sent key from memory: no query, the same answers', async () => {
+    const first = await store.run(scope('remembered', 'f1'), send);
+    const query = jest.spyOn(database, 'query');
+    try {
+      expect(await store.run(scope('remembered', 'f1'), send)).toEqual({
+        notificationId: first.notificationId,
+        duplicate: true,
+        takeover: false,
+      });
+      await expect(store.run(scope('remembered', 'f2'), send)).rejects.toBeInstanceOf(
+        IdempotencyKeyReusedError,
+      );
+      expect(query).not.toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+    }
+    expect(sends).toHaveLength(1);
+  });
+
+  it('remembers a sent record read from the store no longer than the store keeps it', async () => {
+    // Sent by another replica, expiring in 300 ms.
+    const [sent] = await database.query<{ notification_id: string }>(
+      `insert into notification_service.idempotency_records
+         (client_id, idempotency_key, fingerprint, notification_id, state, expires_at)
+       values ('shop-api', 'short-lived', 'f', gen_random_uuid(), 'sent',
+               now() + interval '300 milliseconds')
+       returning notification_id`,
+    );
+    expect(await store.run(scope('short-lived'), send)).toMatchObject({
+      notificationId: sent.notification_id,
+      duplicate: true,
+    });
+    const query = jest.spyOn(database, 'query');
+    try {
+      expect(await store.run(scope('short-lived'), send)).toMatchObject({ duplicate: true });
+      expect(query).not.toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await store.run(scope('short-lived'), send)).toMatchObject({ duplicate: false });
+    expect(sends).toHaveLength(1);
+  });
+
+  it('asks the store every time when maxCachedSentRecords is 0', async () => {
+    const forgetful = new IdempotencyStore(database, { ...FAST, maxCachedSentRecords: 0 });
+    await forgetful.run(scope('forgetful'), send);
+    const query = jest.spyOn(database, 'query');
+    try {
+      expect(await forgetful.run(scope('forgetful'), send)).toMatchObject({ duplicate: true });
+      expect(query).toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('sends again after the key expired, and cleans expired records up', async () => {
     const brief = new IdempotencyStore(database, { ...FAST, ttlMs: 50 });
     await brief.run(scope('brief'), send);

@@ -7,6 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Database } from '@app/store';
+import { LRUCache } from 'lru-cache';
 import { IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from './idempotency-options.js';
 import { IdempotencyKeyReusedError, NotificationInProgressError } from './notifications.errors.js';
 
@@ -31,6 +32,13 @@ export interface IdempotentResult {
 const TABLE = 'notification_service.idempotency_records';
 const CLEANUP_BATCH = 1000;
 
+/** A `sent` record as the store had it, and until when (performance.now()) it stays so. */
+interface SentRecord {
+  fingerprint: string;
+  notificationId: string;
+  validUntil: number;
+}
+
 /**
  * Sends at most once per (client, key) across every replica and restart, through one record
  * per key in the store:
@@ -46,16 +54,26 @@ const CLEANUP_BATCH = 1000;
  * The one window left: the mail server accepted the email and the process died before step 2's
  * statement. The lease then runs out and a retry sends a second email with the same
  * notification id (and Message-ID) as the first (docs/adr/0020).
+ *
+ * A `sent` record is final until it expires (no statement above changes it, and clean-up takes
+ * only expired ones), so each process remembers those it has read or written, each for no
+ * longer than the store gives it, and answers a repeat of one from memory: the same duplicate,
+ * the same 422 for another body (docs/adr/0018).
  */
 @Injectable()
 export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyStore.name);
   private cleanupTimer: NodeJS.Timeout | undefined;
+  private readonly sentRecords: LRUCache<string, SentRecord> | undefined;
 
   constructor(
     private readonly database: Database,
     @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
-  ) {}
+  ) {
+    if (options.maxCachedSentRecords > 0) {
+      this.sentRecords = new LRUCache({ max: options.maxCachedSentRecords });
+    }
+  }
 
   onApplicationBootstrap(): void {
     void this.cleanUp();
@@ -75,21 +93,33 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
     scope: IdempotencyScope,
     send: (notificationId: string) => Promise<void>,
   ): Promise<IdempotentResult> {
+    const known = this.sentRecord(scope);
+    if (known) {
+      if (known.fingerprint !== scope.fingerprint) throw new IdempotencyKeyReusedError();
+      return { notificationId: known.notificationId, duplicate: true, takeover: false };
+    }
     const deadline = Date.now() + this.options.waitMs;
     for (;;) {
       const leaseToken = randomUUID();
+      const claimedAt = performance.now();
       const claim = await this.claim(scope, leaseToken);
       if (claim) {
-        await this.sendHolding(scope, leaseToken, claim.notification_id, send);
+        const recorded = await this.sendHolding(scope, leaseToken, claim.notification_id, send);
+        // It expires ttlMs after the claim statement ran, so no sooner than ttlMs from claimedAt.
+        if (recorded) {
+          this.rememberSent(scope, claim.notification_id, claimedAt + this.options.ttlMs);
+        }
         return {
           notificationId: claim.notification_id,
           duplicate: false,
           takeover: claim.takeovers > 0,
         };
       }
+      const readAt = performance.now();
       const record = await this.read(scope);
       if (record && record.fingerprint !== scope.fingerprint) throw new IdempotencyKeyReusedError();
       if (record?.state === 'sent') {
+        this.rememberSent(scope, record.notification_id, readAt + record.remaining_ms);
         return { notificationId: record.notification_id, duplicate: true, takeover: false };
       }
       // Another request holds the key (or just gave it up): wait, then try again.
@@ -158,16 +188,34 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async read(scope: IdempotencyScope) {
+    // remaining_ms: how long the record still lives, by the store's own clock.
     const [row] = await this.database.query<{
       fingerprint: string;
       state: 'sending' | 'sent';
       notification_id: string;
+      remaining_ms: number;
     }>(
-      `select fingerprint, state, notification_id from ${TABLE}
+      `select fingerprint, state, notification_id,
+              (extract(epoch from expires_at - now()) * 1000)::float8 as remaining_ms
+         from ${TABLE}
         where client_id = $1 and idempotency_key = $2 and expires_at > now()`,
       [scope.clientId, scope.key],
     );
     return row;
+  }
+
+  private sentRecord(scope: IdempotencyScope): SentRecord | undefined {
+    const record = this.sentRecords?.get(sentRecordKey(scope));
+    if (record && record.validUntil > performance.now()) return record;
+    return undefined;
+  }
+
+  private rememberSent(scope: IdempotencyScope, notificationId: string, validUntil: number) {
+    this.sentRecords?.set(sentRecordKey(scope), {
+      fingerprint: scope.fingerprint,
+      notificationId,
+      validUntil,
+    });
   }
 
   private async sendHolding(
@@ -175,7 +223,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
     leaseToken: string,
     notificationId: string,
     send: (notificationId: string) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const mine = [scope.clientId, scope.key, leaseToken];
     const renewal = setInterval(() => {
       this.database
@@ -204,14 +252,15 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
       throw error;
     }
     clearInterval(renewal);
-    await this.markSent(mine);
+    return this.markSent(mine);
   }
 
   /**
    * Right after the mail server accepted the email: the shorter this takes, the smaller the
-   * window. Retried a few times on a store error; the email is sent either way.
+   * window. Retried a few times on a store error; the email is sent either way. True when the
+   * record now says `sent`.
    */
-  private async markSent(mine: string[]): Promise<void> {
+  private async markSent(mine: string[]): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const rows = await this.database.query(
@@ -225,16 +274,21 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
             `the lease on key ${mine[1]} had passed to another request while sending`,
           );
         }
-        return;
+        return rows.length > 0;
       } catch (error) {
         if (attempt === 3) {
           this.logger.error(
             `email sent but not recorded for key ${mine[1]} (${(error as Error).message}); a retry after the lease ends would send it again`,
           );
-          return;
+          return false;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
   }
+}
+
+/** Client ids and keys are free strings: the length keeps every pair apart. */
+function sentRecordKey({ clientId, key }: IdempotencyScope): string {
+  return `${clientId.length}:${clientId}${key}`;
 }
