@@ -6,12 +6,12 @@
 // Method (as perf-baseline.md): each server is a separate process pinned to CPU 0 (taskset), this
 // orchestrator and autocannon (1 worker, 50 connections) run on CPU 1; warm-up, then a measured
 // window; variants interleaved round by round; ratios are per round, then the median is reported.
-// Everything listens on 127.0.0.1. BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (2),
-// BENCH_ADAPTERS (express,fastify).
+// Everything listens on 127.0.0.1. BENCH_ROUNDS (3; 0: only the in-process part), BENCH_SECONDS
+// (4), BENCH_WARMUP_SECONDS (2), BENCH_ADAPTERS (express,fastify).
 //
 // Then the decomposition without sockets: the four Fastify apps in one process, driven through
-// fastify.inject() in turns of BENCH_INJECT_BATCH requests (2000) for BENCH_INJECT_ROUNDS rounds
-// (15), CPU time per request; machine noise hits one round's batches alike, so differences are
+// fastify.inject() in turns of BENCH_INJECT_BATCH requests (250) for BENCH_INJECT_ROUNDS rounds
+// (120), CPU time per request; machine noise hits one round's batches alike, so differences are
 // taken per round. The cost of authentication itself is (b) − (d), what our guard adds to a
 // guard that only returns true.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -34,8 +34,8 @@ import {
 } from './bench-support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const INJECT_BATCH = Number(process.env.BENCH_INJECT_BATCH ?? 2_000);
-const INJECT_ROUNDS = Number(process.env.BENCH_INJECT_ROUNDS ?? 15);
+const INJECT_BATCH = Number(process.env.BENCH_INJECT_BATCH ?? 250);
+const INJECT_ROUNDS = Number(process.env.BENCH_INJECT_ROUNDS ?? 120);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const ISSUER = 'http://localhost:8080/realms/techstore';
