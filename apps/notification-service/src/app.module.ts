@@ -64,6 +64,7 @@ export class AppModule implements OnModuleInit {
           issuer: keycloak.issuer,
           realmUrl: keycloak.realmUrl,
           audience: keycloak.audience,
+          jwksMaxAgeMs: keycloak.jwksMaxAgeMs,
         }),
         NotificationsModule,
       ],

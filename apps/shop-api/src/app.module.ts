@@ -68,6 +68,7 @@ export class AppModule implements OnModuleInit {
           issuer: keycloak.issuer,
           realmUrl: keycloak.realmUrl,
           audience: keycloak.clientId,
+          jwksMaxAgeMs: keycloak.jwksMaxAgeMs,
         }),
         // shop-api's own service-account token for calling notification-service.
         ServiceTokenModule.forRoot({

@@ -35,6 +35,7 @@ describe('shop-api configuration', () => {
         authPath: '',
         issuer: 'http://localhost:8080/realms/techstore',
         realmUrl: 'http://localhost:8080/realms/techstore',
+        jwksMaxAgeMs: 30_000,
         clientId: 'shop-api',
         credential: { secret: 's3cr3t' },
       },
@@ -96,6 +97,10 @@ describe('shop-api configuration', () => {
       'KEYCLOAK_URL: must be an absolute http(s) URL, e.g. http://localhost:8080',
     ],
     [{ KEYCLOAK_CLIENT_SECRET: 'a', PORT: '70000' }, 'PORT: must be between 0 and 65535'],
+    [
+      { KEYCLOAK_CLIENT_SECRET: 'a', KEYCLOAK_JWKS_MAX_AGE_SECONDS: '600' },
+      'KEYCLOAK_JWKS_MAX_AGE_SECONDS: must be between 1 and 300 (a deleted key is refused within twice this)',
+    ],
     [
       { KEYCLOAK_CLIENT_SECRET: 'a', KEYCLOAK_AUTH_PATH: 'auth' },
       expect.stringMatching(/^KEYCLOAK_AUTH_PATH: /),

@@ -20,7 +20,7 @@ describe('JwksKeyProvider', () => {
       {
         jwksUri: 'http://127.0.0.1:9/unused',
         jwksTimeoutMs: 1000,
-        jwksMaxAgeMs: 600_000,
+        jwksMaxAgeMs: 30_000,
         jwksCooldownMs: 30_000,
         jwksMaxStaleMs: 3_600_000,
         algorithms,
@@ -105,14 +105,75 @@ describe('JwksKeyProvider', () => {
     expect(fetches).toBe(1);
   });
 
-  it('refetches for an unknown kid at most once per cooldown', async () => {
+  it('fetches at once for an unknown kid, then waits 1 s, 2 s, 4 s ... up to the cooldown while fetches bring nothing new', async () => {
     const keys = provider();
     await keys.getKey('rsa', 'RS256');
-    expect(await reasonOf(() => keys.getKey('new', 'RS256'))).toBe('kid_unknown');
-    expect(fetches).toBe(1);
-    await clock.advance(30_000);
-    expect(await reasonOf(() => keys.getKey('new', 'RS256'))).toBe('kid_unknown');
-    expect(await reasonOf(() => keys.getKey('newer', 'RS256'))).toBe('kid_unknown');
+    const fetchesAt: number[] = [];
+    const start = clock.now();
+    for (let second = 0; second <= 90; second++) {
+      const before = fetches;
+      expect(await reasonOf(() => keys.getKey(`x${second}`, 'RS256'))).toBe('kid_unknown');
+      if (fetches > before) fetchesAt.push((clock.now() - start) / 1000);
+      await clock.advance(1000);
+    }
+    expect(fetchesAt).toEqual([0, 1, 3, 7, 15, 31, 61]);
+  });
+
+  it('a rotation is picked up once the wait has passed, and a fetch that brings a new key resets the wait', async () => {
+    const keys = provider();
+    await keys.getKey('rsa', 'RS256');
+    await reasonOf(() => keys.getKey('stray', 'RS256')); // 0 s: fetched at once; wait 1 s
+    await clock.advance(1000);
+    await reasonOf(() => keys.getKey('stray', 'RS256')); // 1 s: fetched; wait 2 s
+    expect(fetches).toBe(3);
+    const rotated = createTestSigningKey({ kid: 'rotated' });
+    published = [rotated.jwk, rsa.jwk];
+    await clock.advance(1000);
+    expect(await reasonOf(() => keys.getKey('rotated', 'RS256'))).toBe('kid_unknown');
+    expect(fetches).toBe(3);
+    await clock.advance(1000);
+    expect(await reasonOf(() => keys.getKey('rotated', 'RS256'))).toBe('ok');
+    expect(fetches).toBe(4);
+    const next = createTestSigningKey({ kid: 'next' });
+    published = [next.jwk, rotated.jwk, rsa.jwk];
+    expect(await reasonOf(() => keys.getKey('next', 'RS256'))).toBe('ok');
+    expect(fetches).toBe(5);
+  });
+
+  it('forgets the wait after two quiet cooldowns', async () => {
+    const keys = provider();
+    await keys.getKey('rsa', 'RS256');
+    await reasonOf(() => keys.getKey('stray', 'RS256'));
+    await clock.advance(1000);
+    await reasonOf(() => keys.getKey('stray', 'RS256'));
+    expect(fetches).toBe(3);
+    await clock.advance(61_000);
+    await reasonOf(() => keys.getKey('rsa', 'RS256')); // the set is refreshed: fetch 4
+    await reasonOf(() => keys.getKey('stray', 'RS256'));
+    expect(fetches).toBe(5);
+  });
+
+  it('refreshes after the max age in the background, and waits for the refresh past twice that age', async () => {
+    const keys = provider();
+    await keys.getKey('rsa', 'RS256');
+    await clock.advance(30_001);
+    expect(keys.getKey('rsa', 'RS256')).not.toBeInstanceOf(Promise);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fetches).toBe(2);
+
+    published = [createTestSigningKey({ kid: 'other' }).jwk];
+    await clock.advance(60_001);
+    expect(await reasonOf(() => keys.getKey('rsa', 'RS256'))).toBe('kid_unknown');
+    expect(fetches).toBe(3);
+  });
+
+  it('past twice the max age with the endpoint failing, serves the held keys without waiting', async () => {
+    const keys = provider();
+    await keys.getKey('rsa', 'RS256');
+    published = undefined;
+    await clock.advance(60_001);
+    expect(await reasonOf(() => keys.getKey('rsa', 'RS256'))).toBe('ok'); // waited once: failed
+    expect(keys.getKey('rsa', 'RS256')).not.toBeInstanceOf(Promise);
     expect(fetches).toBe(2);
   });
 
@@ -121,9 +182,9 @@ describe('JwksKeyProvider', () => {
     let changes = 0;
     keys.onKeySetChange(() => changes++);
     await keys.getKey('rsa', 'RS256');
-    await clock.advance(601_000);
-    keys.refreshIfDue();
-    keys.refreshIfDue();
+    await clock.advance(31_000);
+    void keys.refreshIfDue();
+    void keys.refreshIfDue();
     await new Promise((resolve) => setImmediate(resolve));
     expect([fetches, changes]).toEqual([2, 1]);
     expect(events.filter((e) => e.type === 'jwks_fetch')).toEqual([

@@ -46,21 +46,35 @@ const CURVES: Record<string, string> = {
   ES512: 'secp521r1',
 };
 
+/** The first wait after an unknown-`kid` fetch that brought no new key; it doubles up to the cooldown. */
+const FIRST_UNKNOWN_KID_WAIT_MS = 1000;
+
 /**
- * Holds the realm's verification keys as parsed KeyObjects and decides when to (re)fetch them.
+ * Holds the realm's verification keys as parsed KeyObjects and decides when to (re)fetch them
+ * (ADR 0023).
  *
  * - The whole key set is fetched through jwks-rsa (HTTP with a timeout), one request at a time.
  * - Only `use: "sig"` keys of a type the allowed algorithms need, RSA of at least 2048 bits.
- * - After `jwksMaxAgeMs` the set is refreshed in the background while the held keys keep
- *   serving; a fetch triggered by an unknown `kid` or following a failure happens at most once per
- *   `jwksCooldownMs`, however many requests ask.
- * - When the endpoint fails, held keys stay in use up to `jwksMaxStaleMs` past their max age; only
- *   when no usable set is held and none can be fetched does `getKey` throw KeySetUnavailableError.
+ * - After `jwksMaxAgeMs` the next request starts a refresh while the held keys keep serving;
+ *   past twice that age (the service was idle) the request waits for the refresh first, so a key
+ *   that left the realm is never honoured longer than twice the max age.
+ * - An unknown `kid` fetches at once, unless recent unknown-`kid` fetches brought no new key:
+ *   then the wait after the latest fetch doubles from one second up to `jwksCooldownMs`, and is
+ *   forgotten when a fetch brings a new key or after two quiet cooldowns.
+ * - When the endpoint fails, held keys stay in use up to `jwksMaxStaleMs` past their max age (no
+ *   waiting on a refresh), and the next attempt comes one cooldown later; only when no usable set
+ *   is held and none can be fetched does `getKey` throw KeySetUnavailableError.
  */
 export class JwksKeyProvider {
   private keySet?: KeySet;
   private inFlight?: Promise<void>;
   private lastAttemptAt = Number.NEGATIVE_INFINITY;
+  private lastAttemptFailed = false;
+  /** Wait after the latest fetch before an unknown `kid` may start another (0: at once). */
+  private unknownKidWaitMs = 0;
+  private lastUnknownKidFetchAt = Number.NEGATIVE_INFINITY;
+  /** Whether a request with an unknown `kid` started or joined the fetch in flight. */
+  private unknownKidAsked = false;
   private readonly changeListeners = new Set<() => void>();
   private readonly fetchKeys: JwksFetcher;
 
@@ -92,24 +106,32 @@ export class JwksKeyProvider {
     const now = this.options.clock.now();
     const set = this.keySet;
     if (set && this.isUsable(set, now)) {
-      this.refreshIfDue(now);
+      if (this.refreshIfDue(now)) return this.getKeyAfterFetch(kid, alg);
       const held = set.keys.get(kid);
       if (held) return this.checkAlgorithm(held, alg);
-      if (!this.inFlight && !this.mayFetch(now)) throw new InvalidTokenError('kid_unknown');
+      if (!this.inFlight && !this.mayFetchForUnknownKid(now)) {
+        throw new InvalidTokenError('kid_unknown');
+      }
+      this.unknownKidAsked = true;
     }
     return this.getKeyAfterFetch(kid, alg);
   }
 
   /**
-   * Starts a background refresh when the held set is older than `jwksMaxAgeMs` (and no fetch
-   * is in flight or cooling down). Cheap; the guard calls it on cache hits too, so a key removed
-   * from the JWKS stops being trusted even while every request is served from the token cache.
+   * Starts a refresh when the held set is older than `jwksMaxAgeMs` (and no fetch is in flight
+   * or cooling down after a failure). Cheap; the guard calls it on cache hits too, so a key
+   * removed from the JWKS stops being trusted even while every request is served from the token
+   * cache. Returns the refresh when the caller must wait for it: the set is older than twice
+   * the max age and the last attempt did not fail.
    */
-  refreshIfDue(now = this.options.clock.now()): void {
+  refreshIfDue(now = this.options.clock.now()): Promise<void> | undefined {
     const set = this.keySet;
-    if (set && now - set.fetchedAt > this.options.jwksMaxAgeMs && this.mayFetch(now)) {
-      this.refresh().catch(() => undefined);
-    }
+    if (!set) return undefined;
+    const age = now - set.fetchedAt;
+    if (age <= this.options.jwksMaxAgeMs) return undefined;
+    if (!this.inFlight && !this.mayFetch(now)) return undefined;
+    const refresh = this.refresh().catch(() => undefined);
+    return age > 2 * this.options.jwksMaxAgeMs && !this.lastAttemptFailed ? refresh : undefined;
   }
 
   /** Whether a usable key set is held now, or can be fetched now (for readiness checks). */
@@ -170,8 +192,21 @@ export class JwksKeyProvider {
     return now - set.fetchedAt <= this.options.jwksMaxAgeMs + this.options.jwksMaxStaleMs;
   }
 
+  /** A refresh may start: nothing in flight, and no failure within the cooldown. */
   private mayFetch(now: number): boolean {
-    return !this.inFlight && now - this.lastAttemptAt >= this.options.jwksCooldownMs;
+    return (
+      !this.inFlight &&
+      (!this.lastAttemptFailed || now - this.lastAttemptAt >= this.options.jwksCooldownMs)
+    );
+  }
+
+  /** An unknown `kid` may start a fetch: as `mayFetch`, and the unknown-`kid` wait has passed. */
+  private mayFetchForUnknownKid(now: number): boolean {
+    if (!this.mayFetch(now)) return false;
+    if (now - this.lastUnknownKidFetchAt > 2 * this.options.jwksCooldownMs) {
+      this.unknownKidWaitMs = 0;
+    }
+    return now - this.lastAttemptAt >= this.unknownKidWaitMs;
   }
 
   /** One fetch at a time: concurrent callers share the same promise (single flight). */
@@ -186,6 +221,8 @@ export class JwksKeyProvider {
     try {
       keys = this.parse(await this.fetchKeys());
     } catch (error) {
+      this.lastAttemptFailed = true;
+      this.unknownKidAsked = false;
       this.events?.emit({
         type: 'jwks_fetch',
         outcome: 'failure',
@@ -193,6 +230,7 @@ export class JwksKeyProvider {
       });
       throw error;
     }
+    this.lastAttemptFailed = false;
     const fingerprint = [...keys.keys()]
       .sort()
       .map(
@@ -200,7 +238,19 @@ export class JwksKeyProvider {
           `${kid}:${keys.get(kid)!.key.export({ format: 'der', type: 'spki' }).toString('base64')}`,
       )
       .join(',');
-    const changed = fingerprint !== this.keySet?.fingerprint;
+    const previous = this.keySet;
+    const changed = fingerprint !== previous?.fingerprint;
+    const broughtNewKey = [...keys.keys()].some((kid) => !previous?.keys.has(kid));
+    if (broughtNewKey) {
+      this.unknownKidWaitMs = 0;
+    } else if (this.unknownKidAsked) {
+      this.unknownKidWaitMs = Math.min(
+        this.options.jwksCooldownMs,
+        this.unknownKidWaitMs === 0 ? FIRST_UNKNOWN_KID_WAIT_MS : 2 * this.unknownKidWaitMs,
+      );
+    }
+    if (this.unknownKidAsked) this.lastUnknownKidFetchAt = this.lastAttemptAt;
+    this.unknownKidAsked = false;
     this.keySet = { keys, fingerprint, fetchedAt: this.options.clock.now() };
     this.events?.emit({ type: 'jwks_fetch', outcome: 'success', keys: keys.size, changed });
     if (changed) this.changeListeners.forEach((listener) => listener());

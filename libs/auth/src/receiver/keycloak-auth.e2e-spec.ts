@@ -690,7 +690,7 @@ describe.each<[TestAdapter, Registration]>([
     });
   });
 
-  it('fetched the JWKS once for all of the above', () => {
-    expect(jwks.requests).toBe(1);
+  it('fetched the JWKS twice for all of the above: once for the first key, once at the first unknown kid', () => {
+    expect(jwks.requests).toBe(2);
   });
 });

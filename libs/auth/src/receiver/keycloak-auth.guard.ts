@@ -80,10 +80,23 @@ export class KeycloakAuthGuard extends AuthGuard(KEYCLOAK_STRATEGY) {
     } catch (error) {
       return this.reject(context, error);
     }
-    // A token verified before skips Passport: its run costs more than the whole lookup (ADR 0018).
+    // A key set too old to trust (ADR 0023) is refreshed before a cached verification is reused.
+    const revalidating = this.keys.refreshIfDue();
+    if (revalidating) return revalidating.then(() => this.authenticate(context, request, token));
+    return this.authenticate(context, request, token);
+  }
+
+  /**
+   * A token verified before skips Passport: its run costs more than the whole lookup (ADR 0018);
+   * any other token goes through Passport.
+   */
+  private authenticate(
+    context: ExecutionContext,
+    request: AuthenticatingRequest,
+    token: string,
+  ): boolean | Promise<boolean> {
     const known = this.verifiedTokens.get(token);
     if (known) {
-      this.keys.refreshIfDue();
       request.user = this.admit(context, known, 'hit');
       return true;
     }

@@ -22,7 +22,7 @@ describe('resolveKeycloakAuthOptions', () => {
       realm: 'notification-service',
       maxCachedTokens: 10_000,
       jwksTimeoutMs: 5000,
-      jwksMaxAgeMs: 600_000,
+      jwksMaxAgeMs: 30_000,
       jwksCooldownMs: 30_000,
       jwksMaxStaleMs: 3_600_000,
       clock: systemClock,

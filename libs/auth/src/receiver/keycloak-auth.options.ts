@@ -34,9 +34,16 @@ export interface KeycloakAuthOptions {
   maxCachedTokens?: number;
   /** Timeout of one JWKS request. Default 5000. */
   jwksTimeoutMs?: number;
-  /** Age after which the key set is refreshed in the background. Default 600 000 (10 min). */
+  /**
+   * Age after which the next request refreshes the key set in the background; past twice this
+   * age a request waits for the refresh, so a key removed from the realm is refused within twice
+   * this time (ADR 0023). Default 30 000.
+   */
   jwksMaxAgeMs?: number;
-  /** Minimum time between two JWKS requests after an unknown `kid` or a failure. Default 30 000. */
+  /**
+   * Longest wait between two JWKS requests for unknown `kid`s (the wait doubles from 1 s while
+   * fetches bring no new key), and the wait after a failed request. Default 30 000.
+   */
   jwksCooldownMs?: number;
   /** How long past `jwksMaxAgeMs` held keys keep validating while the JWKS endpoint fails. Default 3 600 000. */
   jwksMaxStaleMs?: number;
@@ -69,7 +76,7 @@ export const KEYCLOAK_AUTH_DEFAULTS = {
   maxTokenBytes: 8192,
   maxCachedTokens: 10_000,
   jwksTimeoutMs: 5_000,
-  jwksMaxAgeMs: 600_000,
+  jwksMaxAgeMs: 30_000,
   jwksCooldownMs: 30_000,
   jwksMaxStaleMs: 3_600_000,
 } as const;

@@ -44,6 +44,16 @@ export class BaseEnvironment extends TracingEnvironment {
   })
   KEYCLOAK_ISSUER?: string = undefined;
 
+  /**
+   * Age in seconds after which the receiver refreshes the realm's key set: a signing key deleted
+   * in Keycloak is refused within twice this (ADR 0023).
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(1, { message: 'must be between 1 and 300 (a deleted key is refused within twice this)' })
+  @Max(300, { message: 'must be between 1 and 300 (a deleted key is refused within twice this)' })
+  KEYCLOAK_JWKS_MAX_AGE_SECONDS = 30;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 
@@ -72,6 +82,8 @@ export interface KeycloakSettings {
   issuer: string;
   /** `${url}${authPath}/realms/${realm}`: the realm's URL as reachable from this service. */
   realmUrl: string;
+  /** The receiver's `jwksMaxAgeMs`. */
+  jwksMaxAgeMs: number;
 }
 
 export function keycloakSettings(env: BaseEnvironment): KeycloakSettings {
@@ -82,5 +94,6 @@ export function keycloakSettings(env: BaseEnvironment): KeycloakSettings {
     authPath: env.KEYCLOAK_AUTH_PATH,
     issuer: env.KEYCLOAK_ISSUER ?? realmUrl,
     realmUrl,
+    jwksMaxAgeMs: env.KEYCLOAK_JWKS_MAX_AGE_SECONDS * 1000,
   };
 }
