@@ -9,7 +9,7 @@ export interface KeycloakEvent {
 
 /**
  * Keycloak's admin REST API, as its temporary admin (`KC_BOOTSTRAP_ADMIN_*`): reads the event
- * store of a realm whose `eventsEnabled` is true.
+ * store of a realm whose `eventsEnabled` is true, and sends any other admin request (`request`).
  */
 export class KeycloakAdmin {
   private accessToken?: { value: string; expiresAt: number };
@@ -57,6 +57,24 @@ export class KeycloakAdmin {
     if (!response.ok) throw new Error(`GET events of ${realm}: ${response.status}`);
     const events = (await response.json()) as KeycloakEvent[];
     return events.filter((event) => filter.since === undefined || event.time >= filter.since);
+  }
+
+  /**
+   * One admin request (`path` below `/admin`), JSON in and out; throws on a non-2xx answer,
+   * naming the method, path and status only (never a body, which may hold a secret).
+   */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}/admin${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${await this.token()}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} /admin${path}: ${response.status}`);
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** The server's version, as its admin API reports it. */

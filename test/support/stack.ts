@@ -47,6 +47,10 @@ export interface StackOptions {
   dataDir?: string;
   /** Run the apps built in this checkout instead of this one's (the benchmark's baseline). */
   appsRoot?: string;
+  /** The realm both apps use (a real Keycloak only); default `techstore`. */
+  realm?: string;
+  /** shop-api reads its client secret from this file (`KEYCLOAK_CLIENT_SECRET_FILE`). */
+  secretFile?: string;
 }
 
 /**
@@ -57,6 +61,7 @@ export interface StackOptions {
  */
 export class Stack {
   private constructor(
+    readonly realm: string,
     readonly keycloakUrl: string,
     readonly issuer: string,
     /** The real Keycloak's admin API (events), when the stack runs against one. */
@@ -85,9 +90,10 @@ export class Stack {
     let keycloakUrl: string;
     let issuer: string;
     const { real } = options;
+    const realm = real ? (options.realm ?? REALM) : REALM;
     if (real) {
       keycloakUrl = real.url;
-      issuer = `${real.frontendUrl}/realms/${REALM}`;
+      issuer = `${real.frontendUrl}/realms/${realm}`;
     } else {
       keyFile = join(mkdtempSync(join(tmpdir(), 'techstore-keys-')), 'keys.json');
       const port = await freePort();
@@ -111,7 +117,7 @@ export class Stack {
       : (options.dataDir ?? mkdtempSync(join(tmpdir(), 'techstore-data-')));
     const common = {
       KEYCLOAK_URL: keycloakUrl,
-      KEYCLOAK_REALM: REALM,
+      KEYCLOAK_REALM: realm,
       KEYCLOAK_ISSUER: issuer,
       ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: options.databaseUrl as string }),
       ...options.env,
@@ -127,7 +133,9 @@ export class Stack {
       shopPort,
       {
         ...common,
-        KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
+        ...(options.secretFile
+          ? { KEYCLOAK_CLIENT_SECRET_FILE: options.secretFile }
+          : { KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET }),
         NOTIFICATION_SERVICE_URL: notificationService.url,
         ...(await options.shopApiEnv?.(keycloakUrl)),
       },
@@ -141,6 +149,7 @@ export class Stack {
       throw error;
     }
     const stack = new Stack(
+      realm,
       keycloakUrl,
       issuer,
       real ? new KeycloakAdmin(real.url, real.admin) : undefined,
@@ -162,7 +171,7 @@ export class Stack {
   }
 
   get realmUrl(): string {
-    return `${this.keycloakUrl}/realms/${REALM}`;
+    return `${this.keycloakUrl}/realms/${this.realm}`;
   }
 
   /** Both apps (or the named ones) answer /health/ready (Keycloak reachable, keys and a token obtainable). */
@@ -210,7 +219,7 @@ export class Stack {
       `${atLeast} token request(s) of ${clientId} in the event store`,
       5000,
       async () => {
-        count = await admin.tokenRequests(REALM, clientId, this.startedAt);
+        count = await admin.tokenRequests(this.realm, clientId, this.startedAt);
         return count >= atLeast;
       },
     ).catch(() => undefined);

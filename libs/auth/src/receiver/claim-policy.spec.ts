@@ -107,6 +107,13 @@ describe('ClaimPolicy.evaluate', () => {
     });
   });
 
+  it.each(['bearer', 'BEARER'])(
+    'accepts payload typ %s (Keycloak writes "bearer" with token.response.type.bearer.lower-case)',
+    (typ) => {
+      expect(reasonOf({ ...service(), typ })).toBeUndefined();
+    },
+  );
+
   it('accepts aud as an array containing the audience', () => {
     expect(reasonOf({ ...service(), aud: ['account', AUDIENCE] })).toBeUndefined();
   });
@@ -114,6 +121,8 @@ describe('ClaimPolicy.evaluate', () => {
   it.each<[string, Record<string, unknown>, InvalidTokenReason]>([
     ['an ID token', { typ: 'ID' }, 'token_type'],
     ['a refresh token', { typ: 'Refresh' }, 'token_type'],
+    ['typ Bearer with a space', { typ: 'Bearer ' }, 'token_type'],
+    ['typ as an array', { typ: ['Bearer'] }, 'token_type'],
     ['another issuer', { iss: `${ISSUER}/` }, 'issuer'],
     ['aud account', { aud: 'account' }, 'audience'],
     ['aud as an object', { aud: { [AUDIENCE]: true } }, 'audience'],

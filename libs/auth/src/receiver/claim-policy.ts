@@ -77,7 +77,12 @@ export class ClaimPolicy {
 
   /** Checks the claims of a token whose signature has been verified, at time `now` (ms). */
   evaluate(claims: Claims, now: number): AcceptedToken {
-    if (claims.typ !== 'Bearer') fail('token_type');
+    // Keycloak writes "bearer" when the client sets token.response.type.bearer.lower-case;
+    // token types are case-insensitive (RFC 6749 §5.1).
+    const { typ } = claims;
+    if (typ !== 'Bearer' && !(typeof typ === 'string' && typ.toLowerCase() === 'bearer')) {
+      fail('token_type');
+    }
     if (claims.iss !== this.options.issuer) fail('issuer');
     const { aud } = claims;
     if (!(

@@ -404,9 +404,11 @@ const ROWS: Row[] = [
     token(set('aud', ['account', AUDIENCE])),
     'ok',
   ),
-  ...['ID', 'Refresh', 'Offline', 'Logout', 'bearer'].map((typ) =>
+  ...['ID', 'Refresh', 'Offline', 'Logout', 'Bearer ', 'bearer+jwt'].map((typ) =>
     service(`payload typ ${typ}`, 'C11', token(set('typ', typ)), 'invalid_token'),
   ),
+  // Keycloak's own output with the client attribute token.response.type.bearer.lower-case.
+  service('payload typ bearer', 'C11', token(set('typ', 'bearer')), 'ok'),
   service('no payload typ', 'C11', token(without('typ')), 'invalid_token'),
   ...['JWT', 'at+jwt', 'application/at+jwt', 'AT+JWT'].map((typ) =>
     service(

@@ -1,0 +1,330 @@
+// What Keycloak admins do as a matter of routine, done through real Keycloak's admin API while
+// both built apps run against it: a signing key rotated and deleted, shop-api's client secret
+// regenerated, its client disabled and enabled, Keycloak restarted. In a realm of its own
+// (keycloak/techstore-realm.json imported as `techstore-ops`), so the other suites' realm stays
+// as imported; with the server to itself (useExclusively) for the restarts. Figures are printed
+// in one block at the end (docs/operations.md quotes them).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useExclusively } from '../real-keycloak/exclusive-use.js';
+import { KeycloakAdmin } from '../real-keycloak/keycloak-admin.js';
+import {
+  realKeycloakSkipReason,
+  realKeycloakTarget,
+} from '../real-keycloak/real-keycloak-target.js';
+import { waitFor } from '../support/processes.js';
+import { checkout, metricValue, notificationState } from '../support/shop-client.js';
+import { devSecrets, Stack } from '../support/stack.js';
+import { decodeJwt, kidOf, RealmOperations } from './realm-operations.js';
+
+jest.setTimeout(120_000);
+
+const target = realKeycloakTarget();
+const REALM = 'techstore-ops';
+/** The apps' KEYCLOAK_JWKS_MAX_AGE_SECONDS here (default 30), so removals show in seconds. */
+const MAX_AGE_SECONDS = 3;
+/** The realm's access-token lifespan, set through the admin API: renewals within the test. */
+const LIFESPAN_SECONDS = 15;
+const DEFAULT_MAX_AGE_SECONDS = 30;
+
+const suite = target ? describe : describe.skip;
+const title = target
+  ? `operations on real Keycloak ${target.version}`
+  : `operations on real Keycloak (skipped: ${realKeycloakSkipReason()})`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Probed {
+  /** Milliseconds from the operation to the answer that ended the wait. */
+  afterMs: number;
+  /** Answers before that one (refusals while waiting for acceptance, and the reverse). */
+  before: number;
+}
+
+/** Presents the same request until `done(status)`, every `everyMs`; times it from `since`. */
+async function probeUntil(
+  what: string,
+  since: number,
+  send: () => Promise<number>,
+  done: (status: number) => boolean,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<Probed> {
+  let before = 0;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await send();
+    if (done(status)) return { afterMs: Date.now() - since, before };
+    before++;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${status} after ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+suite(title, () => {
+  const secrets = devSecrets();
+  const figures: string[] = [];
+  let release: () => void;
+  let realm: RealmOperations;
+  let admin: KeycloakAdmin;
+  let stack: Stack;
+  let secretFile: string;
+  let shopApiSecret = secrets.SHOP_API_CLIENT_SECRET;
+  let startedAt: number;
+  let originalKid: string;
+  let rotatedKeyId: string;
+
+  const notify = async (token: string) => {
+    const orderId = `ops-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const response = await fetch(`${stack.notificationService.url}/api/notifications/order`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        orderId,
+        email: 'alice@example.com',
+        items: [{ sku: 'KB-001', quantity: 1, unitPrice: 89.99 }],
+        total: 89.99,
+      }),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  const checkoutStatus = async (token: string) => (await checkout(stack.shopApi.url, token)).status;
+  const jwksFetches = async () => ({
+    notificationService: await metricValue(
+      stack.notificationService.url,
+      'auth_jwks_fetches_total',
+    ),
+    shopApi: await metricValue(stack.shopApi.url, 'auth_jwks_fetches_total'),
+  });
+
+  beforeAll(async () => {
+    release = await useExclusively(target!.url);
+    admin = new KeycloakAdmin(target!.url, target!.admin);
+    realm = new RealmOperations(admin, REALM);
+    await realm.delete().catch(() => undefined); // left by a run that died
+    await realm.createFromTechstore(secrets);
+    await realm.update({ accessTokenLifespan: LIFESPAN_SECONDS });
+    originalKid = await realm.activeRs256Kid();
+    secretFile = join(mkdtempSync(join(tmpdir(), 'ops-secret-')), 'shop-api-client-secret');
+    writeFileSync(secretFile, shopApiSecret);
+    stack = await Stack.start({
+      real: target,
+      realm: REALM,
+      secretFile,
+      env: {
+        KEYCLOAK_JWKS_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS),
+        CHECKOUT_RATE_LIMIT_PER_CUSTOMER: '0',
+        CHECKOUT_RATE_LIMIT_TOTAL: '0',
+      },
+    });
+    startedAt = Date.now();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await realm?.delete().catch(() => undefined);
+    release?.();
+    if (figures.length > 0) {
+      process.stdout.write(
+        `\nOperations on real Keycloak ${target!.version} (KEYCLOAK_JWKS_MAX_AGE_SECONDS=${MAX_AGE_SECONDS}, access tokens ${LIFESPAN_SECONDS} s):\n${figures.map((line) => `  ${line}`).join('\n')}\n`,
+      );
+    }
+  });
+
+  it('a new RS256 key with a higher priority signs at once, and both apps accept its tokens on first sight', async () => {
+    const customer = await stack.customerToken();
+    expect(await checkoutStatus(customer)).toBe(201);
+
+    rotatedKeyId = await realm.addRsaKey('ops-rotated', 200);
+    const rotatedAt = Date.now();
+    const service = await stack.serviceToken('shop-api', shopApiSecret);
+    const rotatedKid = kidOf(service);
+    expect(rotatedKid).not.toBe(originalKid);
+    expect(await realm.activeRs256Kid()).toBe(rotatedKid);
+    const accepted = (status: number) => status === 201;
+    const atNotification = await probeUntil(
+      'notification-service accepting a token of the new key',
+      rotatedAt,
+      () => notify(service),
+      accepted,
+      45_000,
+    );
+    const newCustomer = await stack.customerToken();
+    expect(kidOf(newCustomer)).toBe(rotatedKid);
+    const atShop = await probeUntil(
+      'shop-api accepting a customer token of the new key',
+      rotatedAt,
+      () => checkoutStatus(newCustomer),
+      accepted,
+      45_000,
+    );
+    figures.push(
+      `key rotation (new RS256 key, priority 200 > 100): notification-service accepted shop-api's new token ${atNotification.afterMs} ms after the rotation, ${atNotification.before} refusal(s); shop-api accepted a new customer token ${atShop.afterMs} ms after, ${atShop.before} refusal(s)`,
+    );
+    expect([atNotification.before, atShop.before]).toEqual([0, 0]);
+    expect(Math.max(atNotification.afterMs, atShop.afterMs)).toBeLessThan(1000);
+  });
+
+  it('the deleted signing key: a still-valid token it signed is refused within twice the key-set max age', async () => {
+    const service = await stack.serviceToken('shop-api', shopApiSecret);
+    const customer = await stack.customerToken();
+    expect(kidOf(service)).not.toBe(originalKid);
+    expect(await notify(service)).toBe(201);
+    expect(await checkoutStatus(customer)).toBe(201);
+
+    await realm.deleteComponent(rotatedKeyId);
+    const deletedAt = Date.now();
+    expect(await realm.activeRs256Kid()).toBe(originalKid);
+    const refused = (status: number) => status === 401;
+    const bound = 2 * MAX_AGE_SECONDS * 1000;
+    const [atNotification, atShop] = await Promise.all([
+      probeUntil(
+        'notification-service refusing',
+        deletedAt,
+        () => notify(service),
+        refused,
+        bound + 60_000,
+        250,
+      ),
+      probeUntil(
+        'shop-api refusing',
+        deletedAt,
+        () => checkoutStatus(customer),
+        refused,
+        bound + 60_000,
+        250,
+      ),
+    ]);
+    figures.push(
+      `signing key deleted: a valid token it signed refused by notification-service ${(atNotification.afterMs / 1000).toFixed(1)} s after the deletion, by shop-api ${(atShop.afterMs / 1000).toFixed(1)} s after (max age ${MAX_AGE_SECONDS} s: bound ${2 * MAX_AGE_SECONDS} s; at the default ${DEFAULT_MAX_AGE_SECONDS} s the bound is ${2 * DEFAULT_MAX_AGE_SECONDS} s, ${DEFAULT_MAX_AGE_SECONDS} s plus one fetch while requests keep coming)`,
+    );
+    expect(Math.max(atNotification.afterMs, atShop.afterMs)).toBeLessThanOrEqual(bound + 1000);
+
+    // shop-api's cached token was signed by the deleted key: refused once, renewed, delivered.
+    const after = await checkout(stack.shopApi.url, await stack.customerToken());
+    expect(after.status).toBe(201);
+    await waitFor('the checkout after the deletion to be delivered', 40_000, async () => {
+      return (
+        (await notificationState(
+          stack.shopApi.url,
+          await stack.customerToken(),
+          after.body.orderId!,
+        )) === 'sent'
+      );
+    });
+  });
+
+  it('an idle replica makes no key-set request, and its first request after the max age waits for one', async () => {
+    const idleFrom = await jwksFetches();
+    await sleep(2 * MAX_AGE_SECONDS * 1000 + 500);
+    const idleTo = await jwksFetches();
+    expect(idleTo).toEqual(idleFrom);
+    expect(await checkoutStatus(await stack.customerToken())).toBe(201);
+    const afterIdle = await jwksFetches();
+    expect(afterIdle.shopApi).toBe(idleTo.shopApi + 1);
+    expect(afterIdle.notificationService).toBe(idleTo.notificationService + 1);
+    figures.push(
+      `idle for ${2 * MAX_AGE_SECONDS + 0.5} s: 0 key-set requests per replica; the first request after it waited for 1`,
+    );
+  });
+
+  it('the lower-case token type option: Keycloak writes typ "bearer" in the token too, and notification-service accepts it', async () => {
+    await realm.updateClient('shop-api', {}, { 'token.response.type.bearer.lower-case': 'true' });
+    try {
+      const response = await fetch(`${stack.realmUrl}/protocol/openid-connect/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'shop-api',
+          client_secret: shopApiSecret,
+        }),
+      });
+      const body = (await response.json()) as { token_type: string; access_token: string };
+      expect(body.token_type).toBe('bearer');
+      expect(decodeJwt(body.access_token).payload.typ).toBe('bearer');
+      expect(await notify(body.access_token)).toBe(201);
+      figures.push(
+        `token.response.type.bearer.lower-case=true: token_type "bearer" and payload typ "bearer"; accepted (the receiver compares typ case-insensitively)`,
+      );
+    } finally {
+      await realm.updateClient(
+        'shop-api',
+        {},
+        { 'token.response.type.bearer.lower-case': 'false' },
+      );
+    }
+  });
+
+  it('the client secret regenerated and written to KEYCLOAK_CLIENT_SECRET_FILE: no failed checkout, shop-api recovers by itself', async () => {
+    const customer = await stack.customerToken();
+    const regeneratedAt = Date.now();
+    shopApiSecret = await realm.regenerateSecret('shop-api');
+    writeFileSync(secretFile, shopApiSecret);
+    const results: Array<Awaited<ReturnType<typeof checkout>>> = [];
+    while (Date.now() - regeneratedAt < (LIFESPAN_SECONDS + 2) * 1000) {
+      results.push(await checkout(stack.shopApi.url, customer));
+      await sleep(500);
+    }
+    expect(results.every((result) => result.status === 201)).toBe(true);
+    const pending = results.filter((result) => result.body.notification !== 'sent').length;
+    const rejectedOldSecret = await admin.events(REALM, {
+      types: ['CLIENT_LOGIN_ERROR'],
+      client: 'shop-api',
+      since: regeneratedAt,
+    });
+    const renewed = await admin.events(REALM, {
+      types: ['CLIENT_LOGIN'],
+      client: 'shop-api',
+      since: regeneratedAt,
+    });
+    figures.push(
+      `client secret regenerated + file rewritten: ${results.length} checkouts over ${LIFESPAN_SECONDS + 2} s, all 201, ${pending} not delivered at once; Keycloak saw ${rejectedOldSecret.length} request(s) with the old secret and ${renewed.length} renewal(s) with the new one`,
+    );
+    expect(renewed.length).toBeGreaterThanOrEqual(1);
+    expect(pending).toBe(0);
+  });
+
+  it('the client disabled, then enabled: checkouts answer 201 pending meanwhile, and are delivered after', async () => {
+    const customer = await stack.customerToken();
+    await realm.updateClient('shop-api', { enabled: false });
+    const disabledAt = Date.now();
+    const orders: string[] = [];
+    let pendingAt: number | undefined;
+    while (pendingAt === undefined && Date.now() - disabledAt < (LIFESPAN_SECONDS + 15) * 1000) {
+      const result = await checkout(stack.shopApi.url, customer);
+      expect(result.status).toBe(201);
+      orders.push(result.body.orderId!);
+      if (result.body.notification === 'pending') pendingAt = Date.now();
+      else await sleep(500);
+    }
+    expect(pendingAt).toBeDefined();
+    await realm.updateClient('shop-api', { enabled: true });
+    const enabledAt = Date.now();
+    await waitFor('every order to be delivered after the enable', 90_000, async () => {
+      const token = await stack.customerToken();
+      const states = await Promise.all(
+        orders.map((id) => notificationState(stack.shopApi.url, token, id)),
+      );
+      return states.every((state) => state === 'sent');
+    });
+    figures.push(
+      `client disabled: checkouts 201 throughout, the first pending one ${((pendingAt! - disabledAt) / 1000).toFixed(1)} s after (when shop-api's token expired); enabled: all ${orders.length} orders delivered ${((Date.now() - enabledAt) / 1000).toFixed(1)} s after`,
+    );
+  });
+
+  it('key-set requests per replica per hour, from the apps’ own counters over the run', async () => {
+    const fetches = await jwksFetches();
+    const hours = (Date.now() - startedAt) / 3_600_000;
+    const perHour = (count: number) => Math.round(count / hours);
+    figures.push(
+      `key-set requests over ${((Date.now() - startedAt) / 1000).toFixed(0)} s: notification-service ${fetches.notificationService}, shop-api ${fetches.shopApi} (busy at max age ${MAX_AGE_SECONDS} s: ${perHour(fetches.notificationService)} and ${perHour(fetches.shopApi)} per hour); at the default ${DEFAULT_MAX_AGE_SECONDS} s a busy replica makes at most ${3600 / DEFAULT_MAX_AGE_SECONDS} refreshes per hour plus unknown-kid fetches, an idle one none`,
+    );
+    // A busy replica refreshes at most once per max age, plus the rotation's unknown kid.
+    const bound = Math.ceil((Date.now() - startedAt) / (MAX_AGE_SECONDS * 1000)) + 3;
+    expect(fetches.notificationService).toBeLessThanOrEqual(bound);
+    expect(fetches.shopApi).toBeLessThanOrEqual(bound);
+  });
+});
