@@ -101,5 +101,6 @@ export default async function globalSetup(): Promise<void> {
     realms: ['techstore', 'conformance'],
     admin: keycloak.admin,
     startedByThisRun: true,
+    restartable: { processGroup: keycloak.processGroup, managementPort: keycloak.managementPort },
   });
 }

@@ -14,6 +14,8 @@ export interface RealKeycloakTarget {
   admin: { username: string; password: string };
   /** Whether this run started it (`npm run keycloak:dist` machinery) or KEYCLOAK_URL named it. */
   startedByThisRun: boolean;
+  /** How to restart it with its data kept (restartDistKeycloak), when this run started it. */
+  restartable?: { processGroup: number; managementPort: number };
 }
 
 const VARIABLE = 'REAL_KEYCLOAK_TARGET';

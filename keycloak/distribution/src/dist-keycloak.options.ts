@@ -1,3 +1,5 @@
+import type { KeycloakRestart } from './restart-dist-keycloak.js';
+
 export interface DistKeycloakOptions {
   /** Keycloak's HTTP port (compose publishes 8080); default 0: a free port. */
   port?: number;
@@ -56,6 +58,11 @@ export interface DistKeycloak {
   readonly exited: Promise<number | null>;
   /** The last lines Keycloak wrote (for error messages). */
   output(): string;
+  /**
+   * Restarts Keycloak with its data kept (Linux): SIGTERM, or SIGKILL as in a crash; resolves
+   * when it is ready again (restartDistKeycloak).
+   */
+  restart(signal: 'SIGTERM' | 'SIGKILL'): Promise<KeycloakRestart>;
   /** Stops Keycloak (SIGTERM, SIGKILL after a grace period) and removes its data; idempotent. */
   stop(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { resolveDistribution } from './distribution.js';
 import { freePort } from './free-port.js';
 import { createInstanceHome, type RealmImport } from './instance-home.js';
 import { findJava } from './java-runtime.js';
+import { restartDistKeycloak } from './restart-dist-keycloak.js';
 
 const WATCHDOG = join(__dirname, 'watchdog.js');
 /** What Keycloak inherits from the caller's environment besides compose's `environment`. */
@@ -39,7 +40,7 @@ async function healthReady(url: string): Promise<boolean> {
  * the same command (`start-dev --import-realm`), the same `KC_*` environment and realm
  * placeholders (interpolated from `env` as compose does), the same realm files in the import
  * directory; only the published port differs (`port`, and `KC_HOSTNAME` follows it). Each start
- * gets a fresh data directory, so the realms are always imported. Resolves when
+ * gets a fresh data directory, so the realms are always imported; `restart()` keeps it. Resolves when
  * `/health/ready` answers 200 on the management port.
  */
 export async function startDistKeycloak(options: DistKeycloakOptions = {}): Promise<DistKeycloak> {
@@ -148,6 +149,8 @@ export async function startDistKeycloak(options: DistKeycloakOptions = {}): Prom
     },
     exited,
     output,
+    restart: (signal) =>
+      restartDistKeycloak({ processGroup: watchdog.pid as number, managementPort }, signal),
     stop: async () => {
       await stop();
     },

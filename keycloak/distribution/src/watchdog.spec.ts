@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,4 +61,27 @@ describe('watchdog.js', () => {
     await waitUntil(() => !isAlive(jvm));
     expect(existsSync(instance)).toBe(false);
   });
+
+  it.each([
+    ['SIGUSR1', 'SIGTERM'],
+    ['SIGUSR2', 'SIGKILL'],
+  ] as const)(
+    '%s restarts Keycloak (%s to kc.sh and the JVM) in the same instance directory, its data kept',
+    async (request, _sent) => {
+      const { instance, watchdog, exited } = start();
+      const first = await jvmPid(instance);
+      writeFileSync(join(instance, 'data-marker'), 'kept');
+      rmSync(join(instance, 'jvm.pid'));
+      watchdog.kill(request);
+      await waitUntil(() => !isAlive(first));
+      const second = await jvmPid(instance);
+      expect(second).not.toBe(first);
+      expect(isAlive(second)).toBe(true);
+      expect(readFileSync(join(instance, 'data-marker'), 'utf8')).toBe('kept');
+      watchdog.kill('SIGTERM');
+      await exited;
+      await waitUntil(() => !isAlive(second));
+      expect(existsSync(instance)).toBe(false);
+    },
+  );
 });
