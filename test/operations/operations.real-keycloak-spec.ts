@@ -309,6 +309,65 @@ suite(title, () => {
     expect(pending).toBe(0);
   });
 
+  // The `secret-rotation` executor needs the preview feature client-secret-rotation, which the
+  // run's Keycloak enables (test/real-keycloak/global-setup.ts); another one may not.
+  (target?.startedByThisRun ? it : it.skip)(
+    'client secret rotation with a grace period: the old secret keeps working until the file has the new one; no token request refused',
+    async () => {
+      expect(await realm.featureEnabled('CLIENT_SECRET_ROTATION')).toBe(true);
+      await realm.enableSecretRotation({
+        expiration: 86_400,
+        rotatedExpiration: 120,
+        remainingRotation: 60,
+      });
+      try {
+        const customer = await stack.customerToken();
+        const oldSecret = shopApiSecret;
+        const rotatedAt = Date.now();
+        shopApiSecret = await realm.regenerateSecret('shop-api');
+        // Keycloak accepts both now; the operator updates the mounted file a while later.
+        expect(await stack.serviceToken('shop-api', oldSecret)).toEqual(expect.any(String));
+        expect(await stack.serviceToken('shop-api', shopApiSecret)).toEqual(expect.any(String));
+        const results: Array<Awaited<ReturnType<typeof checkout>>> = [];
+        const checkoutsFor = async (ms: number) => {
+          const until = Date.now() + ms;
+          while (Date.now() < until) {
+            results.push(await checkout(stack.shopApi.url, customer));
+            await sleep(500);
+          }
+        };
+        await checkoutsFor(LIFESPAN_SECONDS * 1000);
+        writeFileSync(secretFile, shopApiSecret);
+        await checkoutsFor((LIFESPAN_SECONDS + 2) * 1000);
+        // Grace over: only the new secret works, and shop-api already uses it.
+        await realm.invalidateRotatedSecret('shop-api');
+        const invalidatedAt = Date.now();
+        await expect(stack.serviceToken('shop-api', oldSecret)).rejects.toThrow(/401/);
+        await checkoutsFor(LIFESPAN_SECONDS * 1000);
+        const refused = await admin.events(REALM, {
+          types: ['CLIENT_LOGIN_ERROR'],
+          client: 'shop-api',
+          since: rotatedAt,
+        });
+        const renewals = await admin.events(REALM, {
+          types: ['CLIENT_LOGIN'],
+          client: 'shop-api',
+          since: invalidatedAt,
+        });
+        const pending = results.filter((result) => result.body.notification !== 'sent').length;
+        figures.push(
+          `client secret rotation with a grace period (secret-rotation executor, preview feature client-secret-rotation): ${results.length} checkouts over ${((Date.now() - rotatedAt) / 1000).toFixed(0)} s, all 201, ${pending} not delivered at once; token requests refused by Keycloak: ${refused.length} (the old secret kept working ${LIFESPAN_SECONDS} s until the file was rewritten, then shop-api moved to the new one by itself: ${renewals.length} renewal(s) after the old was invalidated, none refused)`,
+        );
+        expect(results.every((result) => result.status === 201)).toBe(true);
+        expect(pending).toBe(0);
+        expect(refused).toHaveLength(1); // the test's own request with the invalidated secret
+        expect(renewals.length).toBeGreaterThanOrEqual(1);
+      } finally {
+        await realm.disableSecretRotation();
+      }
+    },
+  );
+
   it('the client disabled, then enabled: checkouts answer 201 pending meanwhile, and are delivered after', async () => {
     const customer = await stack.customerToken();
     await realm.updateClient('shop-api', { enabled: false });

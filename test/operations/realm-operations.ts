@@ -85,6 +85,71 @@ export class RealmOperations {
     return found[0].id;
   }
 
+  /** Whether the server runs with a feature (e.g. CLIENT_SECRET_ROTATION, a preview feature). */
+  async featureEnabled(name: string): Promise<boolean> {
+    const info = await this.admin.request<{ features?: Array<{ name: string; enabled: boolean }> }>(
+      'GET',
+      '/serverinfo',
+    );
+    return info.features?.some((feature) => feature.name === name && feature.enabled) ?? false;
+  }
+
+  /**
+   * Client secret rotation with a grace period (the `secret-rotation` executor): a profile with
+   * the executor, and a policy applying it to confidential clients. Periods in seconds.
+   */
+  async enableSecretRotation(periods: {
+    expiration: number;
+    rotatedExpiration: number;
+    remainingRotation: number;
+  }): Promise<void> {
+    await this.admin.request('PUT', `/realms/${this.realm}/client-policies/profiles`, {
+      profiles: [
+        {
+          name: 'secret-rotation',
+          description: 'Regenerated secrets: the previous one stays valid for a while',
+          executors: [
+            {
+              executor: 'secret-rotation',
+              configuration: {
+                'expiration-period': String(periods.expiration),
+                'rotated-expiration-period': String(periods.rotatedExpiration),
+                'remaining-rotation-period': String(periods.remainingRotation),
+              },
+            },
+          ],
+        },
+      ],
+    });
+    await this.admin.request('PUT', `/realms/${this.realm}/client-policies/policies`, {
+      policies: [
+        {
+          name: 'secret-rotation',
+          enabled: true,
+          conditions: [
+            { condition: 'client-access-type', configuration: { type: ['confidential'] } },
+          ],
+          profiles: ['secret-rotation'],
+        },
+      ],
+    });
+  }
+
+  async disableSecretRotation(): Promise<void> {
+    await this.admin.request('PUT', `/realms/${this.realm}/client-policies/policies`, {
+      policies: [],
+    });
+    await this.admin.request('PUT', `/realms/${this.realm}/client-policies/profiles`, {
+      profiles: [],
+    });
+  }
+
+  /** Ends a rotation's grace period at once: the previous secret stops working. */
+  async invalidateRotatedSecret(clientId: string): Promise<void> {
+    const id = await this.clientId(clientId);
+    await this.admin.request('DELETE', `/realms/${this.realm}/clients/${id}/client-secret/rotated`);
+  }
+
   /** The console's "Regenerate" of a client secret; returns the new secret. */
   async regenerateSecret(clientId: string): Promise<string> {
     const id = await this.clientId(clientId);

@@ -10,8 +10,10 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const ASSERTION_LIFETIME_SECONDS = 30;
 
 /**
- * Adds the client's credentials to one token request. Secrets are read lazily and kept in
- * memory; `reload()` reads them again (secret rotation). Prints without any secret.
+ * Adds the client's credentials to one token request. A secret file is read at every token
+ * request, so a secret written there is used from the next one on, while Keycloak still accepts
+ * the previous one in a rotation's grace period (ADR 0024); a provider's secret is kept in
+ * memory. `reload()` reads either again (a rejected secret). Prints without any secret.
  */
 export class ClientAuthentication {
   #secret?: Promise<string>;
@@ -35,6 +37,7 @@ export class ClientAuthentication {
       body.set('client_assertion', await this.assertion(this.credential));
       return;
     }
+    if (this.credential.kind === 'secret-file') this.#secret = undefined;
     const secret = await this.secret();
     if (this.method === 'client_secret_post') {
       body.set('client_id', this.clientId);

@@ -290,11 +290,27 @@ describe('ServiceTokenService when Keycloak struggles', () => {
         await clock.advance(5_000);
         const second = await svc.getToken();
         expect(second).not.toBe(first);
-        expect(endpoint.requests.slice(2).map((r) => r.clientSecret)).toEqual([
-          'secret-v1',
-          'secret-v2',
-        ]);
-        expect(ofType('secret_reloaded').map((e) => e.changed)).toEqual([false, true]);
+        expect(endpoint.requests.slice(2).map((r) => r.clientSecret)).toEqual(['secret-v2']);
+        expect(ofType('secret_reloaded').map((e) => e.changed)).toEqual([false]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('rotated secret file with a grace period: the next token request uses the new secret, none is refused', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'service-token-'));
+      const file = join(dir, 'client-secret');
+      try {
+        writeFileSync(file, 'secret-v1\n');
+        endpoint.setClientSecret('shop-api', 'secret-v1');
+        const svc = service({ clientSecret: undefined, clientSecretFile: file });
+        const first = await svc.getToken();
+        writeFileSync(file, 'secret-v2\n'); // Keycloak accepts both until the old one expires
+        endpoint.setClientSecret('shop-api', 'secret-v2');
+        svc.invalidate(first);
+        await svc.getToken();
+        expect(endpoint.requests.map((r) => r.clientSecret)).toEqual(['secret-v1', 'secret-v2']);
+        expect(ofType('secret_reloaded')).toEqual([]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
