@@ -4,9 +4,11 @@
 // (keycloak/techstore-realm.json imported as `techstore-ops`), so the other suites' realm stays
 // as imported; with the server to itself (useExclusively) for the restarts. Figures are printed
 // in one block at the end (docs/operations.md quotes them).
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ServiceTokenService } from '@app/auth/caller';
 import { restartDistKeycloak } from '@app/keycloak-dist';
 import { useExclusively } from '../real-keycloak/exclusive-use.js';
 import { KeycloakAdmin } from '../real-keycloak/keycloak-admin.js';
@@ -367,6 +369,70 @@ suite(title, () => {
       }
     },
   );
+
+  it('private_key_jwt key roll-over: the new public key is registered beside the old before the caller switches; no token request refused', async () => {
+    const clientId = 'ops-jwt-caller';
+    const key = (kid: string) => {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      return {
+        kid,
+        privateKey,
+        jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+      };
+    };
+    const [keyA, keyB] = [key('ops-key-a'), key('ops-key-b')];
+    const published = (...keys: Array<{ jwk: object }>) => ({
+      'jwks.string': JSON.stringify({ keys: keys.map((k) => k.jwk) }),
+    });
+    await realm.createClient({
+      clientId,
+      enabled: true,
+      publicClient: false,
+      clientAuthenticatorType: 'client-jwt',
+      serviceAccountsEnabled: true,
+      standardFlowEnabled: false,
+      attributes: { 'use.jwks.string': 'true', ...published(keyA) },
+    });
+    // A caller as a deployment runs it: one private key and its kid (a fresh request each time).
+    const tokenWith = (signer: { kid: string; privateKey: KeyObject }) =>
+      new ServiceTokenService({
+        realmUrl: stack.realmUrl,
+        clientId,
+        privateKey: signer.privateKey,
+        privateKeyId: signer.kid,
+        assertionAudience: stack.issuer,
+      }).getToken();
+    await tokenWith(keyA);
+    const since = Date.now();
+    // 1. Register the new key beside the old one; 2. switch the caller; 3. remove the old key.
+    await realm.updateClient(clientId, {}, published(keyA, keyB));
+    await tokenWith(keyA);
+    await tokenWith(keyB);
+    await realm.updateClient(clientId, {}, published(keyB));
+    const removedAt = Date.now();
+    await tokenWith(keyB);
+    const refusal = await probeUntil(
+      'Keycloak refusing the removed key',
+      removedAt,
+      () =>
+        tokenWith(keyA).then(
+          () => 200,
+          () => 401,
+        ),
+      (status) => status === 401,
+      60_000,
+      250,
+    );
+    const refused = await admin.events(REALM, {
+      types: ['CLIENT_LOGIN_ERROR'],
+      client: clientId,
+      since,
+    });
+    figures.push(
+      `private_key_jwt roll-over (new key in the client's jwks.string beside the old, caller switched, old removed): 0 token requests refused while switching; the removed key refused ${(refusal.afterMs / 1000).toFixed(1)} s after its removal (${refusal.before} request(s) still accepted)`,
+    );
+    expect(refused).toHaveLength(1); // the probe's own request with the removed key
+  });
 
   it('the client disabled, then enabled: checkouts answer 201 pending meanwhile, and are delivered after', async () => {
     const customer = await stack.customerToken();

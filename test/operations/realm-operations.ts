@@ -150,6 +150,11 @@ export class RealmOperations {
     await this.admin.request('DELETE', `/realms/${this.realm}/clients/${id}/client-secret/rotated`);
   }
 
+  /** Creates a client from its representation. */
+  async createClient(representation: Record<string, unknown>): Promise<void> {
+    await this.admin.request('POST', `/realms/${this.realm}/clients`, representation);
+  }
+
   /** The console's "Regenerate" of a client secret; returns the new secret. */
   async regenerateSecret(clientId: string): Promise<string> {
     const id = await this.clientId(clientId);
