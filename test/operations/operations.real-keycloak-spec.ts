@@ -21,9 +21,11 @@ import {
   checkout,
   metricValue,
   notificationState,
+  notifyStatus,
   type CheckoutResult,
 } from '../support/shop-client.js';
 import { devSecrets, Stack } from '../support/stack.js';
+import { probeUntil } from './probe.js';
 import { decodeJwt, kidOf, RealmOperations } from './realm-operations.js';
 
 jest.setTimeout(120_000);
@@ -35,6 +37,8 @@ const MAX_AGE_SECONDS = 3;
 /** The realm's access-token lifespan, set through the admin API: renewals within the test. */
 const LIFESPAN_SECONDS = 15;
 const DEFAULT_MAX_AGE_SECONDS = 30;
+/** shop-api's own token lifespan (a client attribute) where renewals must come fast. */
+const SHORT_SECONDS = 4;
 
 const suite = target ? describe : describe.skip;
 const title = target
@@ -46,33 +50,6 @@ const restartable = process.platform === 'linux' ? target?.restartable : undefin
 const restartIt = restartable ? it : it.skip;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Probed {
-  /** Milliseconds from the operation to the answer that ended the wait. */
-  afterMs: number;
-  /** Answers before that one (refusals while waiting for acceptance, and the reverse). */
-  before: number;
-}
-
-/** Presents the same request until `done(status)`, every `everyMs`; times it from `since`. */
-async function probeUntil(
-  what: string,
-  since: number,
-  send: () => Promise<number>,
-  done: (status: number) => boolean,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<Probed> {
-  let before = 0;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await send();
-    if (done(status)) return { afterMs: Date.now() - since, before };
-    before++;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${status} after ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
-}
 
 suite(title, () => {
   const secrets = devSecrets();
@@ -87,21 +64,7 @@ suite(title, () => {
   let originalKid: string;
   let rotatedKeyId: string;
 
-  const notify = async (token: string) => {
-    const orderId = `ops-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const response = await fetch(`${stack.notificationService.url}/api/notifications/order`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        orderId,
-        email: 'alice@example.com',
-        items: [{ sku: 'KB-001', quantity: 1, unitPrice: 89.99 }],
-        total: 89.99,
-      }),
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
+  const notify = (token: string) => notifyStatus(stack.notificationService.url, token);
   const checkoutStatus = async (token: string) => (await checkout(stack.shopApi.url, token)).status;
   const jwksFetches = async () => ({
     notificationService: await metricValue(
@@ -110,6 +73,22 @@ suite(title, () => {
     ),
     shopApi: await metricValue(stack.shopApi.url, 'auth_jwks_fetches_total'),
   });
+
+  /** Gives shop-api 4 s tokens and waits until it holds one (a renewal seen by Keycloak). */
+  const shortenShopApiTokens = async () => {
+    await realm.updateClient('shop-api', {}, { 'access.token.lifespan': String(SHORT_SECONDS) });
+    const since = Date.now();
+    const customer = await stack.customerToken();
+    await waitFor(`shop-api to hold a ${SHORT_SECONDS} s token`, 30_000, async () => {
+      await checkout(stack.shopApi.url, customer);
+      const renewals = await admin.events(REALM, {
+        types: ['CLIENT_LOGIN'],
+        client: 'shop-api',
+        since,
+      });
+      return renewals.length > 0;
+    });
+  };
 
   beforeAll(async () => {
     release = await useExclusively(target!.url);
@@ -283,12 +262,13 @@ suite(title, () => {
   });
 
   it('the client secret regenerated and written to KEYCLOAK_CLIENT_SECRET_FILE: no failed checkout, shop-api recovers by itself', async () => {
+    await shortenShopApiTokens();
     const customer = await stack.customerToken();
     const regeneratedAt = Date.now();
     shopApiSecret = await realm.regenerateSecret('shop-api');
     writeFileSync(secretFile, shopApiSecret);
     const results: Array<Awaited<ReturnType<typeof checkout>>> = [];
-    while (Date.now() - regeneratedAt < (LIFESPAN_SECONDS + 2) * 1000) {
+    while (Date.now() - regeneratedAt < (SHORT_SECONDS + 2) * 1000) {
       results.push(await checkout(stack.shopApi.url, customer));
       await sleep(500);
     }
@@ -305,7 +285,7 @@ suite(title, () => {
       since: regeneratedAt,
     });
     figures.push(
-      `client secret regenerated + file rewritten: ${results.length} checkouts over ${LIFESPAN_SECONDS + 2} s, all 201, ${pending} not delivered at once; Keycloak saw ${rejectedOldSecret.length} request(s) with the old secret and ${renewed.length} renewal(s) with the new one`,
+      `client secret regenerated + file rewritten: ${results.length} checkouts over ${SHORT_SECONDS + 2} s (shop-api on ${SHORT_SECONDS} s tokens), all 201, ${pending} not delivered at once; Keycloak saw ${rejectedOldSecret.length} request(s) with the old secret and ${renewed.length} renewal(s) with the new one`,
     );
     expect(renewed.length).toBeGreaterThanOrEqual(1);
     expect(pending).toBe(0);
@@ -338,14 +318,15 @@ suite(title, () => {
             await sleep(500);
           }
         };
-        await checkoutsFor(LIFESPAN_SECONDS * 1000);
+        const phaseMs = (SHORT_SECONDS + 2) * 1000;
+        await checkoutsFor(phaseMs);
         writeFileSync(secretFile, shopApiSecret);
-        await checkoutsFor((LIFESPAN_SECONDS + 2) * 1000);
+        await checkoutsFor(phaseMs);
         // Grace over: only the new secret works, and shop-api already uses it.
         await realm.invalidateRotatedSecret('shop-api');
         const invalidatedAt = Date.now();
         await expect(stack.serviceToken('shop-api', oldSecret)).rejects.toThrow(/401/);
-        await checkoutsFor(LIFESPAN_SECONDS * 1000);
+        await checkoutsFor(phaseMs);
         const refused = await admin.events(REALM, {
           types: ['CLIENT_LOGIN_ERROR'],
           client: 'shop-api',
@@ -358,7 +339,7 @@ suite(title, () => {
         });
         const pending = results.filter((result) => result.body.notification !== 'sent').length;
         figures.push(
-          `client secret rotation with a grace period (secret-rotation executor, preview feature client-secret-rotation): ${results.length} checkouts over ${((Date.now() - rotatedAt) / 1000).toFixed(0)} s, all 201, ${pending} not delivered at once; token requests refused by Keycloak: ${refused.length} (the old secret kept working ${LIFESPAN_SECONDS} s until the file was rewritten, then shop-api moved to the new one by itself: ${renewals.length} renewal(s) after the old was invalidated, none refused)`,
+          `client secret rotation with a grace period (secret-rotation executor, preview feature client-secret-rotation): ${results.length} checkouts over ${((Date.now() - rotatedAt) / 1000).toFixed(0)} s, all 201, ${pending} not delivered at once; token requests refused by Keycloak: ${refused.length} (shop-api on ${SHORT_SECONDS} s tokens; the old secret kept working ${SHORT_SECONDS + 2} s until the file was rewritten, then shop-api moved to the new one by itself: ${renewals.length} renewal(s) after the old was invalidated, none refused)`,
         );
         expect(results.every((result) => result.status === 201)).toBe(true);
         expect(pending).toBe(0);
@@ -440,7 +421,7 @@ suite(title, () => {
     const disabledAt = Date.now();
     const orders: string[] = [];
     let pendingAt: number | undefined;
-    while (pendingAt === undefined && Date.now() - disabledAt < (LIFESPAN_SECONDS + 15) * 1000) {
+    while (pendingAt === undefined && Date.now() - disabledAt < (LIFESPAN_SECONDS + 10) * 1000) {
       const result = await checkout(stack.shopApi.url, customer);
       expect(result.status).toBe(201);
       orders.push(result.body.orderId!);
@@ -477,20 +458,9 @@ suite(title, () => {
 
   describe('Keycloak restarted, its data kept, while checkouts run', () => {
     beforeAll(async () => {
-      if (!restartable) return;
-      // shop-api's tokens (4 s) expire within the outage; customers keep theirs (600 s).
-      await realm.updateClient('shop-api', {}, { 'access.token.lifespan': '4' });
-      const since = Date.now();
-      const customer = await stack.customerToken();
-      await waitFor('shop-api to hold a 4 s token', 30_000, async () => {
-        await checkout(stack.shopApi.url, customer);
-        const renewals = await admin.events(REALM, {
-          types: ['CLIENT_LOGIN'],
-          client: 'shop-api',
-          since,
-        });
-        return renewals.length > 0;
-      });
+      // shop-api's tokens (4 s, since the secret tests) expire within the outage; customers
+      // keep theirs (600 s, since the deleted-key test).
+      if (restartable) await shortenShopApiTokens();
     });
 
     restartIt.each(['SIGTERM', 'SIGKILL'] as const)(

@@ -18,6 +18,23 @@ export async function checkout(
   return { status: response.status, body: (await response.json()) as CheckoutResult['body'] };
 }
 
+/** notification-service's status for one order notification sent with `token` (a new order id). */
+export async function notifyStatus(notificationServiceUrl: string, token: string): Promise<number> {
+  const orderId = `notify-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const response = await fetch(`${notificationServiceUrl}/api/notifications/order`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      orderId,
+      email: 'alice@example.com',
+      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 89.99 }],
+      total: 89.99,
+    }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** The order's notification state as its owner sees it (`pending`, `sent`, `failed`). */
 export async function notificationState(
   shopApiUrl: string,
