@@ -48,15 +48,18 @@ const BASELINE = process.env.BENCH_BASELINE;
 const SERVICE_ENTRY = join(ROOT, 'dist/apps/notification-service/main.js');
 
 type Variant = 'e' | 'f' | 'g' | 'h' | 'r' | 's' | 'p';
-const VARIANTS: (readonly [Variant, string])[] = [
-  ['e', 'bare Nest on Express, no auth'],
-  ['f', 'bare Nest on Fastify, no auth'],
-  ['g', 'floor: Fastify + no-op guard, pipe, interceptor'],
-  ['h', "the apps' edge (createService), no auth"],
-  ['r', 'Passport recipe (passport-jwt + jwks-rsa), Express'],
-  ['s', 'notification-service as shipped (Fastify)'],
-  ...(BASELINE ? [['p', `notification-service, baseline ${BASELINE}`] as const] : []),
-];
+const ONLY = process.env.BENCH_VARIANTS?.split(',');
+const VARIANTS: (readonly [Variant, string])[] = (
+  [
+    ['e', 'bare Nest on Express, no auth'],
+    ['f', 'bare Nest on Fastify, no auth'],
+    ['g', 'floor: Fastify + no-op guard, pipe, interceptor'],
+    ['h', "the apps' edge (createService), no auth"],
+    ['r', 'Passport recipe (passport-jwt + jwks-rsa), Express'],
+    ['s', 'notification-service as shipped (Fastify)'],
+    ...(BASELINE ? [['p', `notification-service, baseline ${BASELINE}`] as const] : []),
+  ] as (readonly [Variant, string])[]
+).filter(([variant]) => !ONLY || ONLY.includes(variant));
 
 interface Measurement {
   variant: Variant;
@@ -287,7 +290,8 @@ function report(results: Measurement[], pinned: boolean, load: number[]): void {
         ] as [Variant, Variant, string][])
       : []),
   ];
-  for (const [x, y, what] of pairs) {
+  const measured = new Set(results.map((r) => r.variant));
+  for (const [x, y, what] of pairs.filter(([x, y]) => measured.has(x) && measured.has(y))) {
     console.log(
       `${what.padEnd(42)} req/s ${perRound(x, y, rps)}   CPU ${perRound(x, y, capacity)}`,
     );

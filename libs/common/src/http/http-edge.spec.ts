@@ -12,9 +12,12 @@ describe('securityHeaders', () => {
     ours.setHeader('X-Powered-By', 'something');
     helmets.setHeader('X-Powered-By', 'something');
     let called = 0;
-    securityHeaders(ours.req, ours, () => called++);
+    securityHeaders({
+      header: (name, value) => ours.setHeader(name, value),
+      removeHeader: (name) => ours.removeHeader(name),
+    });
     helmet(SECURITY_HEADERS)(helmets.req, helmets, () => called++);
-    expect(called).toBe(2);
+    expect(called).toBe(1);
     expect(ours.getHeaderNames()).toEqual(helmets.getHeaderNames());
     expect(ours.getHeaders()).toEqual(helmets.getHeaders());
     expect(ours.getHeader('x-powered-by')).toBeUndefined();
