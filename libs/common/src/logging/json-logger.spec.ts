@@ -64,6 +64,19 @@ describe('JsonLogger', () => {
       }),
     );
     expect({ ...viaLine, timestamp: 0 }).toEqual({ ...viaLog, timestamp: 0 });
+    const [maskedLog, maskedLine] = linesOf((logger) =>
+      requestContext.run({ requestId: JWT }, () => {
+        logger.log(`POST /x ${JWT} 200 1ms`, 'HTTP');
+        logger.logLine(`POST /x ${JWT} 200 1ms`, 'HTTP');
+      }),
+    );
+    expect(JSON.stringify(maskedLine)).not.toContain(JWT);
+    expect({ ...maskedLine, timestamp: 0 }).toEqual({ ...maskedLog, timestamp: 0 });
+    const [longLog, longLine] = linesOf((logger) => {
+      logger.log('y'.repeat(150_000), 'HTTP');
+      logger.logLine('y'.repeat(150_000), 'HTTP');
+    });
+    expect({ ...longLine, timestamp: 0 }).toEqual({ ...longLog, timestamp: 0 });
     const quiet = linesOf(() =>
       new JsonLogger('sample-service', ['error']).logLine('not written', 'HTTP'),
     );

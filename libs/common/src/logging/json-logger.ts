@@ -1,5 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context as otelContext, isSpanContextValid, trace } from '@opentelemetry/api';
 import { requestContext } from './request-context.js';
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
@@ -7,6 +7,11 @@ const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const FLAT_RECORD_MAX_LENGTH = 100_000;
 const SECRET_KEYS =
   /^(authorization|password|secret|client_secret|access_token|refresh_token|id_token|token|assertion|client_assertion)$/i;
+
+/** `value` with anything shaped like a JWT replaced. */
+function masked(value: string): string {
+  return value.includes('eyJ') ? value.replace(JWT_LIKE, '[redacted-jwt]') : value;
+}
 
 /**
  * One JSON object per line with the service name, the current request id and, inside a trace,
@@ -32,7 +37,7 @@ export class JsonLogger extends ConsoleLogger {
     },
   ) {
     const requestId = requestContext.getStore()?.requestId;
-    const span = trace.getSpanContext(context.active());
+    const span = trace.getSpanContext(otelContext.active());
     return {
       ...super.getJsonLogObject(message, options),
       service: this.service,
@@ -43,19 +48,46 @@ export class JsonLogger extends ConsoleLogger {
 
   /**
    * One `log` line, exactly as `log(message, context)` writes it, without Nest's logger plumbing
-   * in between: the access line of every request goes this way.
+   * in between: the access line of every request goes this way. The record is built in the
+   * order `log()` builds it, with the replacer's masking applied to its strings (no key of it is
+   * named like a credential), and stringified at once.
    */
   logLine(message: string, context: string): void {
     if (!this.isLevelEnabled('log')) return;
-    const record = this.getJsonLogObject(message, { context, logLevel: 'log' });
-    process.stdout.write(`${this.stringifyJsonLogObject(record)}\n`);
+    const requestId = requestContext.getStore()?.requestId;
+    const span = trace.getSpanContext(otelContext.active());
+    const text = masked(message);
+    const label = masked(context);
+    const service = masked(this.service);
+    const record: Record<string, string | number> = {
+      level: 'log',
+      pid: process.pid,
+      timestamp: Date.now(),
+      message: text,
+      context: label,
+      service,
+    };
+    let length = 3 + text.length + label.length + service.length;
+    if (requestId) {
+      const id = masked(requestId);
+      record.requestId = id;
+      length += id.length;
+    }
+    if (span && isSpanContextValid(span)) {
+      record.traceId = span.traceId;
+      record.spanId = span.spanId;
+      length += span.traceId.length + span.spanId.length;
+    }
+    const line =
+      length < FLAT_RECORD_MAX_LENGTH
+        ? JSON.stringify(record)
+        : this.stringifyJsonLogObject(this.getJsonLogObject(message, { context, logLevel: 'log' }));
+    process.stdout.write(`${line}\n`);
   }
 
   protected override stringifyReplacer(key: string, value: unknown): unknown {
     if (SECRET_KEYS.test(key) && value !== undefined && value !== null) return '[redacted]';
-    if (typeof value === 'string') {
-      return value.includes('eyJ') ? value.replace(JWT_LIKE, '[redacted-jwt]') : value;
-    }
+    if (typeof value === 'string') return masked(value);
     return super.stringifyReplacer(key, value);
   }
 
