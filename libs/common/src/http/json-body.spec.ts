@@ -40,6 +40,7 @@ describe('parseJsonBody', () => {
       a: 1,
     });
     expect(parse('\ufeff{"a":1}')).toEqual({ a: 1 });
+    expect(parse('{"a":[[{}]],"b":"[[[[{{{{"}')).toEqual({ a: [[{}]], b: '[[[[{{{{' });
     expect(parse('{"a":1}', { 'content-encoding': 'identity' })).toEqual({ a: 1 });
   });
 
@@ -61,6 +62,21 @@ describe('parseJsonBody', () => {
     ['invalid UTF-8', Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), {}, 400, 'BODY_NOT_UTF8'],
     ['an empty body', '  ', {}, 400, 'BODY_EMPTY'],
     ['nesting too deep', '{"a":[[[{}]]]}', {}, 400, 'JSON_TOO_DEEP'],
+    ['nesting too deep in invalid JSON', '{"a":[[[{}]]]', {}, 400, 'JSON_TOO_DEEP'],
+    [
+      'nesting too deep after a forbidden key',
+      '{"__proto__":1,"a":[[[{}]]]}',
+      {},
+      400,
+      'JSON_TOO_DEEP',
+    ],
+    [
+      'a forbidden key at the deepest level allowed',
+      '{"a":[[{"valueOf":1}]]}',
+      {},
+      400,
+      'JSON_FORBIDDEN_KEY',
+    ],
     ['invalid JSON', '{"a":}', {}, 400, 'BODY_NOT_JSON'],
     ['__proto__', '{"__proto__":{}}', {}, 400, 'JSON_FORBIDDEN_KEY'],
     ['a nested constructor', '{"a":{"constructor":1}}', {}, 400, 'JSON_FORBIDDEN_KEY'],

@@ -14,8 +14,8 @@ const BLANK = /^\s*$/;
 /**
  * Parses a JSON request body strictly and refuses anything odd with a 4xx that says why:
  * a compressed body (415), a charset other than UTF-8 (415), bytes that are not UTF-8 (400),
- * nesting deeper than `maxDepth` (400, checked before parsing, so no deep structure ever reaches
- * class-transformer's recursion), invalid JSON (400), a key named like a member of
+ * nesting deeper than `maxDepth` (400; no deep structure ever reaches class-transformer's
+ * recursion), invalid JSON (400), a key named like a member of
  * `Object.prototype` anywhere (400: `__proto__` and `constructor` are prototype poisoning, and
  * class-transformer silently drops keys such as `toString` rather than refusing them), and a top
  * level that is not an object (400). The size limit is Fastify's `bodyLimit` (413), applied
@@ -47,25 +47,21 @@ export function parseJsonBody(body: Buffer, headers: IncomingHttpHeaders, maxDep
   if (BLANK.test(text)) {
     throw new RequestRejectedError(400, 'BODY_EMPTY', 'The body is empty: send a JSON object.');
   }
-  if (nestingExceeds(text, maxDepth)) {
-    throw new RequestRejectedError(
-      400,
-      'JSON_TOO_DEEP',
-      `The JSON is nested deeper than ${maxDepth} levels.`,
-    );
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
+    // Nesting beyond the limit is the answer even when the text is not JSON either.
+    if (nestingExceeds(text, maxDepth)) throw tooDeep(maxDepth);
     throw new RequestRejectedError(400, 'BODY_NOT_JSON', 'The body is not valid JSON.');
   }
-  const forbidden = prototypeKeyIn(value);
-  if (forbidden !== undefined) {
+  const walk = { forbidden: undefined as string | undefined };
+  if (walkExceeds(value, 1, maxDepth, walk)) throw tooDeep(maxDepth);
+  if (walk.forbidden !== undefined) {
     throw new RequestRejectedError(
       400,
       'JSON_FORBIDDEN_KEY',
-      `The JSON contains the key "${forbidden}", a name of Object.prototype, which is refused.`,
+      `The JSON contains the key "${walk.forbidden}", a name of Object.prototype, which is refused.`,
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -74,27 +70,47 @@ export function parseJsonBody(body: Buffer, headers: IncomingHttpHeaders, maxDep
   return value;
 }
 
+function tooDeep(maxDepth: number): RequestRejectedError {
+  return new RequestRejectedError(
+    400,
+    'JSON_TOO_DEEP',
+    `The JSON is nested deeper than ${maxDepth} levels.`,
+  );
+}
+
 /**
- * The first key named like a member of Object.prototype, in the order a JSON.parse reviver would
- * meet it (a value's keys before its own key); `__proto__` included, which JSON.parse defines
- * as an ordinary property. Walking the parsed value is several times cheaper than a reviver,
- * which takes JSON.parse off its fast path; the depth was bounded before parsing.
+ * One walk over the parsed value, which is cheaper than scanning the text before parsing: whether
+ * its nesting (objects and arrays, `depth` for `value`) exceeds `maxDepth`, which stops the walk,
+ * so it never goes deeper than the limit; and in `walk.forbidden` the first key named like a
+ * member of Object.prototype, in the order a JSON.parse reviver would meet it (a value's keys
+ * before its own key; `__proto__` included, which JSON.parse defines as an ordinary property).
+ * For valid JSON the nesting of the value is the nesting of its brackets, which
+ * {@link nestingExceeds} counts in the text, so the answer is the same; a reviver would take
+ * JSON.parse off its fast path.
  */
-function prototypeKeyIn(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+function walkExceeds(
+  value: unknown,
+  depth: number,
+  maxDepth: number,
+  walk: { forbidden: string | undefined },
+): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > maxDepth) return true;
   if (Array.isArray(value)) {
     for (const item of value) {
-      const found = prototypeKeyIn(item);
-      if (found !== undefined) return found;
+      if (walkExceeds(item, depth + 1, maxDepth, walk)) return true;
     }
-    return undefined;
+    return false;
   }
   for (const key of Object.keys(value)) {
-    const found = prototypeKeyIn((value as Record<string, unknown>)[key]);
-    if (found !== undefined) return found;
-    if (Object.hasOwn(Object.prototype, key)) return key;
+    if (walkExceeds((value as Record<string, unknown>)[key], depth + 1, maxDepth, walk)) {
+      return true;
+    }
+    if (walk.forbidden === undefined && Object.hasOwn(Object.prototype, key)) {
+      walk.forbidden = key;
+    }
   }
-  return undefined;
+  return false;
 }
 
 /** One pass over the text, counting brackets outside strings; never recurses. */
