@@ -8,6 +8,7 @@ import type { LogLevel } from '../config/base.environment.js';
 import { EnvConfigError } from '../config/env-config.error.js';
 import { fastifyEdgeOptions, hardenHttpEdge } from '../http/http-edge.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../http/http-limits.js';
+import { batchedStdout } from '../logging/batched-stdout.js';
 import { JsonLogger } from '../logging/json-logger.js';
 import { requestContext, requestIdFrom } from '../logging/request-context.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.constants.js';
@@ -35,8 +36,9 @@ const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
 
 /**
  * Creates the app on the Fastify adapter (docs/adr/0001) without listening: the hardened edge
- * (limits, strict JSON, security headers; docs/adr/0022), JSON logs with a request id, one log
- * line and one histogram sample per request, DTO validation, OpenAPI at /docs, and shutdown
+ * (limits, strict JSON, security headers; docs/adr/0022), JSON logs with a request id (to stdout
+ * in batches, one write per turn of the event loop), one log line and one histogram sample per
+ * request, DTO validation, OpenAPI at /docs, and shutdown
  * hooks so SIGTERM drains the server.
  */
 export async function createService<C extends { port: number; logLevel: LogLevel }>(
@@ -48,7 +50,7 @@ export async function createService<C extends { port: number; logLevel: LogLevel
     ...fastifyEdgeOptions(limits),
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
   });
-  const logger = new JsonLogger(spec.name, NEST_LEVELS[config.logLevel]);
+  const logger = new JsonLogger(spec.name, NEST_LEVELS[config.logLevel], batchedStdout());
   const app = await NestFactory.create<NestFastifyApplication>(spec.appModule(config), adapter, {
     logger,
     abortOnError: false,
@@ -57,7 +59,9 @@ export async function createService<C extends { port: number; logLevel: LogLevel
   });
   hardenHttpEdge(app, limits);
   instrumentRequests(app, logger);
-  app.enableShutdownHooks();
+  // After the shutdown hooks, process.exit rather than the signal again, so that the `exit` event
+  // writes the log lines still gathered (batchedStdout).
+  app.enableShutdownHooks([], { useProcessExit: true });
   // Request bodies are validated against their DTO classes; unknown fields are refused (400).
   app.useGlobalPipes(
     new FastPathValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

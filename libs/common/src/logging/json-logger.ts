@@ -1,5 +1,6 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { context as otelContext, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { LineOutput } from './batched-stdout.js';
 import { requestContext } from './request-context.js';
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
@@ -20,11 +21,34 @@ function masked(value: string): string {
  * careless `logger.log(response)` cannot leak a token or a secret.
  */
 export class JsonLogger extends ConsoleLogger {
+  /**
+   * `output` takes the lines Nest would write to stdout (every level but error and fatal, which
+   * stay on stderr): process.stdout by default; the apps pass their batched stdout.
+   */
   constructor(
     private readonly service: string,
     logLevels: LogLevel[],
+    private readonly output: LineOutput = process.stdout,
   ) {
     super({ json: true, colors: false, logLevels });
+  }
+
+  protected override printAsJson(
+    message: unknown,
+    options: {
+      context: string;
+      logLevel: LogLevel;
+      writeStreamType?: 'stdout' | 'stderr';
+      errorStack?: unknown;
+      params?: Record<string, unknown>;
+      error?: Error;
+    },
+  ): void {
+    if (options.writeStreamType === 'stderr' || this.output === process.stdout) {
+      super.printAsJson(message, options);
+      return;
+    }
+    this.output.write(`${this.stringifyJsonLogObject(this.getJsonLogObject(message, options))}\n`);
   }
 
   protected override getJsonLogObject(
@@ -82,7 +106,7 @@ export class JsonLogger extends ConsoleLogger {
       length < FLAT_RECORD_MAX_LENGTH
         ? JSON.stringify(record)
         : this.stringifyJsonLogObject(this.getJsonLogObject(message, { context, logLevel: 'log' }));
-    process.stdout.write(`${line}\n`);
+    this.output.write(`${line}\n`);
   }
 
   protected override stringifyReplacer(key: string, value: unknown): unknown {
