@@ -22,11 +22,16 @@ export const IdempotencyKey = createParamDecorator(
 
 export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const key = typeof header === 'string' ? header.replace(/^"(.*)"$/, '$1') : '';
+  const key = typeof header !== 'string' ? '' : quoted(header) ? header.slice(1, -1) : header;
   if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH || !SAFE_TOKEN.test(key)) {
     throw new BadRequestException(
       `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters of ${SAFE_TOKEN_CHARACTERS}`,
     );
   }
   return key;
+}
+
+/** `"…"`: the structured-field form (a header value holds no line break, so any text between). */
+function quoted(header: string): boolean {
+  return header.length >= 2 && header.startsWith('"') && header.endsWith('"');
 }

@@ -330,6 +330,9 @@ describe('POST /api/notifications/order over SMTP', () => {
     ['with a space', 'two words'],
     ['of 129 characters', 'k'.repeat(129)],
     ['with non-ASCII characters', 'schlüssel'],
+    ['of one quote', '"'],
+    ['quoted and empty', '""'],
+    ['quoted with a quote inside', '"a"b"'],
   ])('rejects an Idempotency-Key %s with a 400 naming the header', async (_case, key) => {
     const response = await post(service, order('ord-bad-key'), { 'Idempotency-Key': key });
 
