@@ -11,6 +11,7 @@ import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../http/http-limits.js';
 import { batchedStdout } from '../logging/batched-stdout.js';
 import { JsonLogger } from '../logging/json-logger.js';
 import { requestContext, requestIdFrom } from '../logging/request-context.js';
+import { GatheredObservations } from '../metrics/gathered-observations.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.constants.js';
 import { FastPathValidationPipe } from '../validation/fast-path-validation.pipe.js';
 
@@ -80,16 +81,19 @@ export async function createService<C extends { port: number; logLevel: LogLevel
 
 function instrumentRequests(app: NestFastifyApplication, logger: JsonLogger): void {
   const registry = app.get<Registry>(METRICS_REGISTRY, { strict: false });
-  const duration = new Histogram({
+  const duration: Histogram<'method' | 'route' | 'status_code'> = new Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP requests served, by route template and status code',
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
+    // Read by /metrics: first the samples gathered since the last read.
+    collect: (): void => samples.flush(),
   });
-  // One histogram child per method, route and status, found by a string key: an observation
-  // costs a map lookup instead of hashing a label object.
-  const series = new Map<string, { observe(seconds: number): void }>();
+  // One series per method, route and status, found by a string key; the samples of a request
+  // are gathered and observed in one loop when the histogram is read (ADR 0018).
+  const samples: GatheredObservations<'method' | 'route' | 'status_code'> =
+    new GatheredObservations(duration);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -118,12 +122,7 @@ function instrumentRequests(app: NestFastifyApplication, logger: JsonLogger): vo
     const status = reply.statusCode;
     const elapsedMs = reply.elapsedTime;
     const key = `${method} ${route} ${status}`;
-    let child = series.get(key);
-    if (!child) {
-      child = duration.labels({ method, route, status_code: status });
-      series.set(key, child);
-    }
-    child.observe(elapsedMs / 1000);
+    samples.observe(key, () => ({ method, route, status_code: status }), elapsedMs / 1000);
     logger.logLine(`${key} ${Math.round(elapsedMs)}ms`, 'HTTP');
     done();
   });
