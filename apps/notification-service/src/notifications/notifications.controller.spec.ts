@@ -197,6 +197,15 @@ describe('POST /api/notifications/order over SMTP', () => {
   });
 
   it('answers a repeated key with 200 "duplicate" and the same id, without a second email', async () => {
+    const counted = async (outcome: string) => {
+      const text = await (await fetch(`${service.url}/metrics`)).text();
+      const line = new RegExp(
+        `^notification_requests_total\\{outcome="${outcome}"[^}]*\\} (\\d+)$`,
+        'm',
+      );
+      return Number(line.exec(text)?.[1] ?? 0);
+    };
+    const duplicatesBefore = await counted('duplicate');
     const first = await post(service, order('ord-dup'));
     const again = await post(service, order('ord-dup'));
     const explicit = await post(service, order('ord-dup'), { 'Idempotency-Key': 'ord-dup' });
@@ -210,6 +219,9 @@ describe('POST /api/notifications/order over SMTP', () => {
       });
     }
     expect(catcher.messages).toHaveLength(1);
+    // Counted once each, however often /metrics is read.
+    expect(await counted('duplicate')).toBe(duplicatesBefore + 3);
+    expect(await counted('duplicate')).toBe(duplicatesBefore + 3);
   });
 
   it('deduplicates by Idempotency-Key, not by order: a new key sends again', async () => {

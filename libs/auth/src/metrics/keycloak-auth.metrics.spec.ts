@@ -23,6 +23,8 @@ describe('exportKeycloakAuthMetrics', () => {
     events.emit({ type: 'jwks_fetch', outcome: 'failure', error: 'after stop' });
 
     const text = await registry.metrics();
+    // Counted once, however often it is read.
+    expect(await registry.metrics()).toBe(text);
     expect(text).toContain(
       'auth_token_validations_total{outcome="accepted",status="200",reason="",cache="hit"} 2',
     );
