@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertFreshBuild } from '../support/fresh-build.js';
 import { REPO_ROOT, freePort, waitFor } from '../support/processes.js';
 
 // What each built app loads by the time it serves (ADR 0017), recorded by Node's module hooks
@@ -14,6 +15,7 @@ const CALLER = ['axios', '@nestjs/axios'];
 const RECEIVER = ['@nestjs/passport', 'passport', 'passport-jwt', 'jwks-rsa', 'jsonwebtoken'];
 
 async function packagesLoaded(app: 'shop-api' | 'notification-service'): Promise<Set<string>> {
+  assertFreshBuild(REPO_ROOT, app);
   const dir = mkdtempSync(join(tmpdir(), 'loaded-modules-'));
   const record = join(dir, 'modules.txt');
   const port = await freePort();

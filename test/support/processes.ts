@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { assertFreshBuild } from './fresh-build.js';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -32,10 +33,14 @@ export interface AppProcess {
   running(): boolean;
 }
 
+/** How long `stop()` waits for a graceful exit before it kills the process. */
+const STOP_GRACE_MS = 10_000;
+
 /**
  * Runs a built app (`dist/apps/<name>/main.js`) as a real process on a fixed port with the given
- * environment, and waits until `GET /health/live` answers. `stop()` sends SIGTERM (graceful
- * shutdown), `kill()` SIGKILL (a crash); `start()` starts it again on the same port.
+ * environment, and waits until `GET /health/live` answers. A build older than its sources is
+ * refused (`assertFreshBuild`). `stop()` sends SIGTERM (graceful shutdown; SIGKILL after
+ * 10 s), `kill()` SIGKILL (a crash); `start()` starts it again on the same port.
  */
 export function appProcess(
   name: 'shop-api' | 'notification-service',
@@ -56,6 +61,7 @@ export function appProcess(
     async start() {
       // A second process would find the port taken and exit, and the first would be lost.
       if (app.running()) throw new Error(`${name} is already running`);
+      assertFreshBuild(root, name);
       child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], {
         env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,8 +85,11 @@ export function appProcess(
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = once(running, 'exit');
     running.kill(signal);
-    await once(running, 'exit');
+    const timer = setTimeout(() => running.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
   }
   return app;
 }

@@ -51,6 +51,8 @@ export interface StackOptions {
   realm?: string;
   /** shop-api reads its client secret from this file (`KEYCLOAK_CLIENT_SECRET_FILE`). */
   secretFile?: string;
+  /** How long the apps may take to answer /health/ready; default 20 s. */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -81,7 +83,25 @@ export class Stack {
     readonly dataDir: string | undefined,
   ) {}
 
+  /**
+   * Starts everything, or nothing: when any part fails to start (a process that exits, an app
+   * that never gets ready), what was already started is stopped before the error is rethrown,
+   * so that a failed `beforeAll` leaves no process or port behind and the run ends with it.
+   */
   static async start(options: StackOptions = {}): Promise<Stack> {
+    const started: Array<() => Promise<unknown>> = [];
+    try {
+      return await Stack.startParts(options, started);
+    } catch (error) {
+      for (const stop of started.reverse()) await stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private static async startParts(
+    options: StackOptions,
+    started: Array<() => Promise<unknown>>,
+  ): Promise<Stack> {
     const secrets = devSecrets();
     const startedAt = Date.now();
     let localKeycloak: LocalKeycloak | undefined;
@@ -107,10 +127,13 @@ export class Stack {
         });
       localKeycloak = await launch();
       restart = launch;
+      const server = localKeycloak;
+      started.push(() => server.stop());
       keycloakUrl = `http://127.0.0.1:${port}`;
       issuer = localKeycloak.issuer(REALM);
     }
     const smtp = await SmtpCatcher.start();
+    started.push(() => smtp.close());
     const [shopPort, notificationPort] = [await freePort(), await freePort()];
     const dataDir = options.databaseUrl
       ? undefined
@@ -141,13 +164,12 @@ export class Stack {
       },
       options.appsRoot,
     );
-    try {
-      await Promise.all([notificationService.start(), shopApi.start()]);
-    } catch (error) {
-      await Promise.allSettled([shopApi.stop(), notificationService.stop()]);
-      await Promise.allSettled([localKeycloak?.stop(), smtp.close()]);
-      throw error;
-    }
+    started.push(() => Promise.allSettled([shopApi.stop(), notificationService.stop()]));
+    // Both starts settle before this goes on: a start still polling would otherwise outlive the
+    // clean-up of a failed one.
+    const starts = await Promise.allSettled([notificationService.start(), shopApi.start()]);
+    const failed = starts.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     const stack = new Stack(
       realm,
       keycloakUrl,
@@ -164,7 +186,7 @@ export class Stack {
       dataDir,
     );
     await stack.waitUntilReady(
-      undefined,
+      options.readyTimeoutMs,
       options.warm === false ? ['notification-service'] : undefined,
     );
     return stack;
@@ -184,6 +206,8 @@ export class Stack {
       await waitFor(`${app.name} to be ready`, timeoutMs, async () => {
         const response = await fetch(`${app.url}/health/ready`).catch(() => undefined);
         return response?.ok === true;
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}; its last output:\n${app.output().slice(-2000)}`);
       });
     }
   }
