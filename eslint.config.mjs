@@ -50,6 +50,9 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'jest.compose.config.js',
+      'jest.consumer-apps.config.js',
+      // Compiled by the consumer apps it is copied into (test/consumer-apps), not by this repository.
+      'test/consumer-apps/fixture/**',
     ],
   },
   eslint.configs.recommended,

@@ -32,6 +32,8 @@ const common = {
     '^@app/keycloak-dist$': '<rootDir>/keycloak/distribution/src',
   },
   setupFiles: ['reflect-metadata'],
+  // The consumer apps' own specs, run inside those apps (test/consumer-apps), not here.
+  testPathIgnorePatterns: ['/node_modules/', '/test/consumer-apps/fixture/'],
 };
 
 /** @type {import('jest').Config} */
