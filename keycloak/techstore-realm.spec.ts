@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
+import { PAIR } from '../test/support/pair.js';
 import type {
   ClientRepresentation,
   RealmRepresentation,
@@ -45,13 +46,9 @@ describe('keycloak/techstore-realm.json', () => {
   });
 
   it('holds exactly the contract clients', () => {
-    expect(clients.map((entry) => entry.clientId).sort()).toEqual([
-      'notification-service',
-      'reporting-job',
-      'shop-api',
-      'techstore-e2e',
-      'techstore-web',
-    ]);
+    expect(clients.map((entry) => entry.clientId).sort()).toEqual(
+      [PAIR.caller, PAIR.receiver, 'reporting-job', 'techstore-e2e', 'techstore-web'].sort(),
+    );
   });
 
   it.each(clients.map((entry) => [entry.clientId, entry]))(

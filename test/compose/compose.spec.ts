@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join, posix } from 'node:path';
 import { promisify } from 'node:util';
+import { PAIR } from '../support/pair.js';
 import { loadNotificationServiceConfig } from '../../apps/notification-service/src/config/notification-service.config.js';
 import { NotificationServiceEnvironment } from '../../apps/notification-service/src/config/notification-service.environment.js';
 import { loadShopApiConfig } from '../../apps/shop-api/src/config/shop-api.config.js';
@@ -57,14 +58,9 @@ function hasHealthcheck(name: string): boolean {
 
 describe('docker-compose.yml', () => {
   it('defines Keycloak, the mail catcher, the trace viewer and both apps', () => {
-    expect(Object.keys(services).sort()).toEqual([
-      'jaeger',
-      'keycloak',
-      'mailpit',
-      'notification-service',
-      'postgres',
-      'shop-api',
-    ]);
+    expect(Object.keys(services).sort()).toEqual(
+      ['jaeger', 'keycloak', 'mailpit', 'postgres', PAIR.caller, PAIR.receiver].sort(),
+    );
   });
 
   it('gives every variable a default, so `docker compose up` works without a .env', () => {

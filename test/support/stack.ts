@@ -5,13 +5,19 @@ import { join } from 'node:path';
 import { startLocalKeycloak, type LocalKeycloak } from '@app/keycloak-local';
 import { KeycloakAdmin } from '../real-keycloak/keycloak-admin.js';
 import type { RealKeycloakTarget } from '../real-keycloak/real-keycloak-target.js';
+import { retiredVariablesInUse } from '../../scripts/rename/pair.js';
 import { SmtpCatcher } from './smtp-catcher.js';
 import { REPO_ROOT, appProcess, freePort, waitFor, type AppProcess } from './processes.js';
 
 export const REALM = 'techstore';
 
-/** The dev-only values of .env.example, overridden by the environment (as compose does). */
+/**
+ * The dev-only values of .env.example, overridden by the environment (as compose does). A
+ * variable a rename of the pair retired that is still set is refused, naming its successor.
+ */
 export function devSecrets(env: NodeJS.ProcessEnv = process.env) {
+  const retired = retiredVariablesInUse(env);
+  if (retired.length > 0) throw new Error(retired.join('\n'));
   const defaults = Object.fromEntries(
     readFileSync(join(REPO_ROOT, '.env.example'), 'utf8')
       .split('\n')

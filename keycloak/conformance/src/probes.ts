@@ -608,14 +608,16 @@ export function conformanceProbes(): Probe[] {
         }),
     },
     {
-      name: "introspection of jwt-client's token by billing-api (audience check waived)",
+      name: "introspection of jwt-client's token by conformance-billing (audience check waived)",
       run: async (server) =>
         server.observe({
           path: introspect,
           form: {
             token: await accessToken(server, realm, { form: jwtForm(server, assertion(server)) }),
           },
-          headers: { authorization: basicAuth('billing-api', env.CONFORMANCE_BILLING_SECRET) },
+          headers: {
+            authorization: basicAuth('conformance-billing', env.CONFORMANCE_BILLING_SECRET),
+          },
         }),
     },
     {

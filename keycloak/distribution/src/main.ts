@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { resolvePlaceholders } from '../../local-server/src/placeholders.js';
+import { retiredVariablesInUse } from '../../../scripts/rename/pair.js';
 import { DistKeycloakSetupError, startDistKeycloak } from './index.js';
 
 // `npm run keycloak:dist [extra realm files…]`: real Keycloak from its distribution in the
@@ -47,6 +48,8 @@ function placeholderValues(files: string[]): Record<string, string> {
 }
 
 async function main(): Promise<void> {
+  const retired = retiredVariablesInUse();
+  if (retired.length > 0) throw new DistKeycloakSetupError(retired);
   const port = parsePort('KEYCLOAK_DIST_PORT', 8080);
   const managementPort = parsePort('KEYCLOAK_DIST_MANAGEMENT_PORT', 9000);
   const realms = process.argv.slice(2).map((file) => resolve(file));

@@ -7,6 +7,7 @@ import {
   resolvePlaceholders,
   startLocalKeycloak,
 } from './index.js';
+import { retiredVariablesInUse } from '../../../scripts/rename/pair.js';
 
 // `npm run keycloak:local [realm files…]`: the local Keycloak-compatible server in the foreground.
 const DEV_VALUES_FILE = join(__dirname, '..', '..', '..', '.env.example');
@@ -49,6 +50,8 @@ function environmentWithDevFallbacks(files: string[]): {
 }
 
 async function main(): Promise<void> {
+  const retired = retiredVariablesInUse();
+  if (retired.length > 0) throw new LocalKeycloakConfigError(retired);
   const port = parsePort(process.env.KEYCLOAK_LOCAL_PORT);
   const files = process.argv.slice(2);
   const realms = files.length > 0 ? files : [DEFAULT_REALM_FILE];

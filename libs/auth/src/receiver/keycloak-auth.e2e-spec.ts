@@ -431,7 +431,7 @@ const ROWS: Row[] = [
   service(
     'a service account that is not an allowed caller',
     'C15',
-    signer.sign(serviceClaims('billing-api')),
+    signer.sign(serviceClaims('intruder-example')),
     'insufficient_scope',
   ),
   service(

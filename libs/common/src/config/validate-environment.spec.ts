@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { EnvConfigError } from './env-config.error.js';
-import { validateEnvironment } from './validate-environment.js';
+import { retiredVariableProblems, validateEnvironment } from './validate-environment.js';
 
 class SampleEnvironment {
   @Type(() => Number)
@@ -53,5 +53,22 @@ describe('validateEnvironment', () => {
       expect(EnvConfigError.code).toBe('ENV_CONFIG_INVALID');
       expect(message).not.toMatch(/zero-secret-ish|EU-SECRET|maybe/);
     }
+  });
+});
+
+describe('retiredVariableProblems', () => {
+  const renamed = { SHOP_API_CLIENT_SECRET: 'ORDERS_API_CLIENT_SECRET' };
+
+  it('names a variable a rename retired that is still set, and its successor, never the value', () => {
+    const problems = retiredVariableProblems({ SHOP_API_CLIENT_SECRET: 'the-old-secret' }, renamed);
+    expect(problems).toEqual([
+      'SHOP_API_CLIENT_SECRET: no longer read since the pair was renamed; set ORDERS_API_CLIENT_SECRET instead',
+    ]);
+    expect(problems.join()).not.toContain('the-old-secret');
+  });
+
+  it('says nothing when the retired variable is unset or empty', () => {
+    expect(retiredVariableProblems({ ORDERS_API_CLIENT_SECRET: 'x' }, renamed)).toEqual([]);
+    expect(retiredVariableProblems({ SHOP_API_CLIENT_SECRET: '' }, renamed)).toEqual([]);
   });
 });
