@@ -89,8 +89,8 @@ describe('renamePair', () => {
   });
 
   it('refuses a name that is not two or more lowercase words, or already used', () => {
-    write('docs/example.md', 'invoice-service is an example\n');
-    write('keycloak/realm.json', '{ "clientId": "invoice-service" }\n');
+    write('docs/example.md', 'ledger-service is an example\n');
+    write('keycloak/realm.json', '{ "clientId": "ledger-service" }\n');
     const attempt = (request: { caller?: string; receiver?: string }) => {
       try {
         renamePair(root, request);
@@ -105,8 +105,8 @@ describe('renamePair', () => {
     expect(attempt({ caller: 'notification-service' })).toEqual([
       'the caller and the receiver need different names',
     ]);
-    expect(attempt({ receiver: 'invoice-service' })).toEqual([
-      '--receiver invoice-service: "invoice-service" is already used in keycloak/realm.json',
+    expect(attempt({ receiver: 'ledger-service' })).toEqual([
+      '--receiver ledger-service: "ledger-service" is already used in keycloak/realm.json',
     ]);
     // Nothing was changed by a refused rename.
     expect(readPair(root)).toEqual({ caller: 'shop-api', receiver: 'notification-service' });
