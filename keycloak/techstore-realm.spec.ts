@@ -139,12 +139,16 @@ describe('keycloak/techstore-realm.json', () => {
 
   it('contains no literal secret or password: only the four contract placeholders', () => {
     const placeholders = [...text.matchAll(/\$\{([^}]+)\}/g)].map((match) => match[1]);
-    expect([...new Set(placeholders)].sort()).toEqual([
-      'DEMO_USER_PASSWORD',
-      'NOTIFICATION_SERVICE_CLIENT_SECRET',
-      'REPORTING_JOB_CLIENT_SECRET',
-      'SHOP_API_CLIENT_SECRET',
-    ]);
+    const secretOf = (clientId: string) =>
+      `${clientId.replaceAll('-', '_').toUpperCase()}_CLIENT_SECRET`;
+    expect([...new Set(placeholders)].sort()).toEqual(
+      [
+        'DEMO_USER_PASSWORD',
+        secretOf(PAIR.receiver),
+        'REPORTING_JOB_CLIENT_SECRET',
+        secretOf(PAIR.caller),
+      ].sort(),
+    );
     for (const entry of clients)
       if ('secret' in entry) expect(entry.secret).toMatch(/^\$\{[A-Z_]+\}$/);
     for (const user of users) {
@@ -157,10 +161,9 @@ describe('keycloak/techstore-realm.json', () => {
 
   it('lists each service-account user, enabled, with exactly its roles', () => {
     const accounts = users.filter((user) => user.serviceAccountClientId);
-    expect(accounts.map((user) => user.serviceAccountClientId).sort()).toEqual([
-      'reporting-job',
-      'shop-api',
-    ]);
+    expect(accounts.map((user) => user.serviceAccountClientId).sort()).toEqual(
+      ['reporting-job', PAIR.caller].sort(),
+    );
     for (const clientId of ['shop-api', 'reporting-job']) {
       const [user] = serviceAccount(clientId);
       expect(serviceAccount(clientId)).toHaveLength(1);
