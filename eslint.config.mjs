@@ -51,6 +51,7 @@ export default tseslint.config(
       'jest.config.js',
       'jest.compose.config.js',
       'jest.consumer-apps.config.js',
+      'jest.standalone.js',
       // Compiled by the consumer apps it is copied into (test/consumer-apps), not by this repository.
       'test/consumer-apps/fixture/**',
     ],
